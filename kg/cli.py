@@ -1,0 +1,156 @@
+"""The `kg` command: each subcommand parses its options and calls one importable function."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="Build knowledge graphs of ML papers from their abstracts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+query_app = typer.Typer(help="Query a built graph.", no_args_is_help=True)
+app.add_typer(query_app, name="query")
+
+Inputs = Annotated[
+    list[Path], typer.Argument(help="Files or folders of papers (txt, jsonl, json, csv, tsv, bib).")
+]
+Model = Annotated[
+    str | None, typer.Option(help="A spaCy pipeline folder (default: the shipped one).")
+]
+Workers = Annotated[int, typer.Option(min=1, help="Processes for extraction.")]
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="Reader for every input (text, jsonl, json, csv, tsv, bibtex); default: by file ending.",
+    ),
+]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"kg: {message}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    inputs: Inputs,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="JSONL file (default: stdout).")
+    ] = None,
+    model: Model = None,
+    workers: Workers = 1,
+    fmt: Format = None,
+) -> None:
+    """Extract mentions and links as JSON lines (the ANNOTATION.md format)."""
+    import json
+
+    from kg.build import extract_to_file
+    from kg.export.jsonl import to_record
+    from kg.extract.pipeline import extract_papers, load_pipeline
+    from kg.ingest import ReadReport, read_papers
+
+    report = ReadReport()
+    if output is not None:
+        count = sum(1 for _ in extract_to_file(inputs, output, model, workers, report, True, fmt))
+    else:
+        count = 0
+        for ex in extract_papers(
+            read_papers(inputs, fmt, report), load_pipeline(model), n_process=workers
+        ):
+            sys.stdout.write(json.dumps(to_record(ex), ensure_ascii=False) + "\n")
+            count += 1
+    typer.echo(
+        f"extracted {count} papers ({report.duplicates} duplicates dropped, {report.skipped} skipped)",
+        err=True,
+    )
+    if count == 0:
+        _fail("no usable paper was read")
+
+
+@app.command()
+def build(
+    inputs: Inputs,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    model: Model = None,
+    workers: Workers = 1,
+    fmt: Format = None,
+) -> None:
+    """Build the graph: papers.jsonl, graph.ttl, graph.nt, graph.graphml and a SPARQL store."""
+    from kg.build import build as run_build
+
+    report = run_build(inputs, out, model, workers, progress=True, fmt=fmt)
+    if report.read.papers == 0:
+        _fail("no usable paper was read")
+    typer.echo(format_summary(report))
+
+
+def format_summary(report: object) -> str:
+    """The end-of-build summary as text."""
+    from kg.build import BuildReport
+
+    assert isinstance(report, BuildReport)
+    g = report.graph
+    lines = [
+        f"papers: {g.papers} ({report.read.duplicates} duplicates dropped, {report.read.skipped} skipped, {report.read.files} files)",
+        "entities: "
+        + ", ".join(f"{k} {v}" for k, v in g.entities.items())
+        + f" (total {sum(g.entities.values())})",
+        "links: "
+        + ", ".join(f"{k} {v}" for k, v in g.links.items())
+        + f" (total {sum(g.links.values())})",
+        "wrote: " + ", ".join(Path(p).name for p in report.outputs),
+        f"time: {report.seconds:.1f} s",
+    ]
+    return "\n".join(lines)
+
+
+@query_app.command("sparql")
+def sparql(
+    query: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE to read it from a file.")],
+    graph: Annotated[Path, typer.Option("--graph", help="A folder made by `kg build`.")],
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Answer a SPARQL 1.1 SELECT or ASK query from the embedded store."""
+    from kg.query.sparql import RENDERERS, render
+    from kg.query.sparql import query as run_query
+
+    if fmt not in RENDERERS:
+        _fail(f"unknown format {fmt!r} (choose from {', '.join(RENDERERS)})")
+    text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
+    try:
+        result = run_query(graph, text)
+    except (FileNotFoundError, ValueError, SyntaxError, OSError) as err:
+        _fail(str(err))
+        return
+    typer.echo(render(result, fmt))
+
+
+@app.command()
+def gazetteer(
+    shared: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared"),
+    out: Annotated[Path, typer.Option(help="Where to write the TSV.")] = Path(
+        "kg/data/gazetteer.tsv"
+    ),
+) -> None:
+    """Rebuild the shipped gazetteer from ../shared/data/gazetteer and kg/data/curated.tsv."""
+    from kg.extract.names import build_gazetteer
+
+    counts = build_gazetteer(shared, Path(__file__).parent / "data" / "curated.tsv", out)
+    typer.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""`kg_cues`: names a paper coins, found by naming cues and by the title's lead name.
+
+"… named SEPC", "called X", "dubbed X", "we propose X,", and titles such as
+"MARS: Matching …" introduce a name. The label comes from the words around the
+name: "dataset"/"corpus" → DATASET, "benchmark"/"suite" → BENCHMARK, else METHOD.
+Cue words are also kept as spans (`kg_cue_words`) for the relation rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+NAMING = frozenset({"named", "called", "dubbed", "termed", "coined", "namely", "nicknamed"})
+PROPOSING = frozenset(
+    {
+        "propose",
+        "proposes",
+        "proposed",
+        "proposing",
+        "introduce",
+        "introduces",
+        "introducing",
+        "present",
+        "presents",
+        "presenting",
+        "develop",
+        "develops",
+        "design",
+        "designs",
+        "construct",
+        "constructs",
+        "release",
+        "releases",
+        "build",
+        "builds",
+        "curate",
+        "curates",
+        "create",
+        "creates",
+        "collect",
+        "contribute",
+        "devise",
+        "formulate",
+        "establish",
+    }
+)
+_DATA_WORDS = re.compile(r"\b(?:dataset|corpus|corpora|collection|data set|annotations?)\b", re.I)
+_BENCH_WORDS = re.compile(
+    r"\b(?:benchmark|suite|leaderboard|testbed|test set|evaluation set|arena|environment)\b", re.I
+)
+_GLUE = frozenset({"-", "_", "/", "+", ".", "@", "²"})
+
+
+def is_name_token(text: str) -> bool:
+    """A word that can be (part of) a coined name: capitalised, with digits, or mixed case."""
+    return bool(text) and (
+        text[0].isupper() or any(c.isdigit() for c in text) or any(c.isupper() for c in text[1:])
+    )
+
+
+def strongly_named(text: str) -> bool:
+    """A name no ordinary word looks like: inner capitals, digits, or all caps."""
+    letters = [c for c in text if c.isalpha()]
+    return (
+        any(c.isdigit() for c in text)
+        or any(c.isupper() for c in text[1:])
+        or (len(letters) >= 2 and all(c.isupper() for c in letters))
+    )
+
+
+def name_run(doc: Doc, start: int, limit: int = 6) -> Span | None:
+    """The run of name tokens starting at `start` (joined by hyphens and the like), or None."""
+    end = start
+    while end < len(doc) and end - start < limit:
+        token = doc[end]
+        if (
+            is_name_token(token.text)
+            and not token.is_punct
+            or (
+                token.text in _GLUE
+                and end > start
+                and not doc[end - 1].whitespace_
+                and not token.whitespace_
+                and end + 1 < len(doc)
+            )
+        ):
+            end += 1
+        else:
+            break
+    while end > start and doc[end - 1].text in _GLUE:
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def label_from_context(text: str) -> str:
+    if _BENCH_WORDS.search(text):
+        return "BENCHMARK"
+    if _DATA_WORDS.search(text):
+        return "DATASET"
+    return "METHOD"
+
+
+def _title_name(doc: Doc, title_end: int) -> Span | None:
+    """The lead name of a title such as `MARS: Matching …` (at most three words before the colon)."""
+    colon = next((t.i for t in doc if t.i < title_end and t.text == ":"), None)
+    if colon is None or colon == 0 or colon > 6:
+        return None
+    lead = doc[0:colon]
+    words = [t for t in lead if not t.is_punct]
+    if len(words) > 3 or not all(is_name_token(t.text) for t in words):
+        return None
+    if len(words) > 1 and not any(strongly_named(t.text) for t in words):
+        return None
+    if (
+        len(words) == 1
+        and not strongly_named(words[0].text)
+        and words[0].text.lower() != words[0].text
+    ):
+        # A single ordinary capitalised word (`Towards: …`) is no name.
+        return None
+    return lead
+
+
+@Language.factory("kg_cues")
+class CueFinder:
+    """Adds coined names to `doc.spans["kg_cues"]` and cue words to `doc.spans["kg_cue_words"]`."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        names: list[Span] = []
+        cue_words: list[Span] = []
+        title_end = next((t.i for t in doc if "\n\n" in t.text), 0)
+        lead = _title_name(doc, title_end) if title_end else None
+        if lead is not None:
+            label = label_from_context(doc[:title_end].text)
+            names.append(Span(doc, lead.start, lead.end, label=label, kb_id="title"))
+        for token in doc:
+            lower = token.lower_
+            if lower in NAMING or lower in PROPOSING:
+                cue_words.append(
+                    Span(
+                        doc,
+                        token.i,
+                        token.i + 1,
+                        label="NAMING" if lower in NAMING else "PROPOSING",
+                    )
+                )
+            if lower not in NAMING and lower not in PROPOSING:
+                continue
+            start = token.i + 1
+            while start < len(doc) and doc[start].text in (":", '"', "“", "'", "as", "the"):
+                start += 1
+            run = name_run(doc, start)
+            if run is None:
+                continue
+            # After "named", any name; after "we propose", only a coined-looking one.
+            if not (strongly_named(run.text) or (lower in NAMING and len(run) == 1)):
+                continue
+            # The label comes from the apposition around the name ("X, a dataset of …").
+            context = doc[token.i : min(run.end + 8, token.sent.end)].text
+            names.append(
+                Span(doc, run.start, run.end, label=label_from_context(context), kb_id="named")
+            )
+        doc.spans["kg_cues"] = names
+        doc.spans["kg_cue_words"] = cue_words
+        return doc

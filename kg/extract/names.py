@@ -1,0 +1,189 @@
+"""Name lists: building the shipped gazetteer from ../shared/data/gazetteer, and loading it.
+
+The gazetteer holds names only (facts), with their sources; see kg/data/NOTICE.md for
+attribution and licences. `build_gazetteer` is run by `make gazetteer`; the pipeline
+only ever reads the shipped file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+
+# Phrases ANNOTATION.md says are never entities, whatever a list claims.
+GENERIC = frozenset(
+    [
+        "model models neural network neural networks deep neural network deep neural networks",
+        "    deep learning machine learning language model language models foundation model",
+        "    foundation models baseline baselines method methods approach framework algorithm",
+        "    network networks architecture system dataset datasets benchmark benchmarks data",
+        "    training test task tasks performance effectiveness efficiency score results result",
+        "    classification detection segmentation recognition regression prediction generation",
+        "    retrieval reasoning learning translation estimation clustering ranking optimization",
+        "    embedding embeddings features feature attention convolution encoder decoder loss",
+        "    single model ensemble human performance average mean total time speed memory size",
+        "    number of params parameters params error rate accuracy (%) percentage correct",
+        "    test set training set validation set dev set test data training data",
+        "    trainable parameters number of parameters final accuracy",
+    ]
+)
+_GENERIC_WORDS = frozenset(w for line in GENERIC for w in line.split())
+_GENERIC_PHRASES = frozenset(" ".join(line.split()) for line in GENERIC) | _GENERIC_WORDS
+
+_LABEL_OF = {
+    "Task": "TASK",
+    "Dataset": "DATASET",
+    "Metric": "METRIC",
+    "Method": "METHOD",
+    "Material": "DATASET",
+}
+_BENCH_WORDS = re.compile(r"(?:bench|benchmark|suite|leaderboard|arena|gym)\b", re.I)
+_PAREN = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
+
+
+def name_shaped(name: str) -> bool:
+    """True when a name looks like a proper name: inner capitals, digits, or all caps."""
+    tokens = name.split()
+    return any(
+        any(c.isdigit() for c in t)
+        or any(c.isupper() for c in t[1:])
+        or (len(t) > 1 and t.isupper())
+        for t in tokens
+    )
+
+
+def clean(name: str) -> str:
+    """Undo tokenised spacing (`Mask R - CNN` → `Mask R-CNN`) and squeeze blanks."""
+    name = re.sub(r"\s*-\s*", "-", name.strip())
+    name = re.sub(r"\s+", " ", name)
+    return name.strip(" .,;:")
+
+
+def acceptable(label: str, name: str) -> bool:
+    """Whether a listed name is specific enough to match in running text."""
+    if not (2 <= len(name) <= 60) or name.lower() in _GENERIC_PHRASES:
+        return False
+    if re.search(r"[\x00-\x1f<>\[\]{}|=\\]|\d\s\d|\bet al\b|\(|\)", name):
+        return False
+    words = name.split()
+    if sum(c.isalpha() for c in name) < 2 or (len(words) == 1 and len(name) <= 3):
+        return False  # `ACM`, `SK`, `1/4`: too short to be told from ordinary tokens
+    if len(words) > 6 or all(w.lower() in _GENERIC_WORDS for w in words):
+        return False
+    if label == "TASK":
+        return len(words) >= 2 or (name.isupper() and len(name) >= 3)
+    if label == "METRIC":
+        return name_shaped(name) or len(words) >= 2
+    # Single ordinary words (`Cars`, `Birds`) would match everywhere: only proper-looking names.
+    return name_shaped(name) or (len(words) >= 2 and sum(w[0].isupper() for w in words) >= 2)
+
+
+def _tsv(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle, delimiter="\t")
+
+
+def _shared_names(root: Path) -> Iterator[tuple[str, str, str]]:
+    """(label, name, source) from the gazetteer files of ../shared/data/gazetteer."""
+    for row in _tsv(root / "pwc_tdm_names_from_sota_task.tsv"):
+        if int(row["count"] or 0) >= 2:
+            yield _LABEL_OF[row["type"]], row["name"], "pwc-sota"
+    for row in _tsv(root / "scirex_salient_entity_names.tsv"):
+        if row["type"] in _LABEL_OF:
+            yield _LABEL_OF[row["type"]], row["name"], "scirex"
+    for row in _tsv(root / "scier_mention_strings.tsv"):
+        if row["type"] in _LABEL_OF and int(row["count"] or 0) >= 3:
+            yield _LABEL_OF[row["type"]], row["mention"], "scier"
+    with (root / "pwc_datasets_datafinder.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            for name in [record["id"], *record.get("variants", [])]:
+                yield "DATASET", name, "pwc-datasets"
+    csv.field_size_limit(sys.maxsize)
+    with (root / "pwc_world_snapshot" / "all_tasks_detailed.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            yield "TASK", row["Task Name"], "pwc-tasks"
+    for kb, label in (
+        ("datasetKB.tsv", "DATASET"),
+        ("taskKB.tsv", "TASK"),
+        ("evaMatrixKB.tsv", "METRIC"),
+    ):
+        with (root / "ibm_nlp_tdms_kb" / kb).open(encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) >= 2:
+                    yield label, parts[1].replace("_", " "), "ibm-tdms"
+
+
+def _expand(label: str, name: str) -> Iterator[tuple[str, str]]:
+    """The name, and its parts when it reads `Long Form (SHORT)`."""
+    name = clean(name)
+    match = _PAREN.match(name)
+    if match:
+        yield label, clean(match.group(1))
+        if label in ("TASK", "METHOD", "METRIC") and match.group(2).isupper():
+            yield label, match.group(2).strip()
+        return
+    yield label, name
+
+
+def build_gazetteer(shared: Path, curated: Path, out: Path) -> dict[str, int]:
+    """Write the gazetteer TSV (label, name, sources) and return counts per label.
+
+    Curated names win label conflicts; otherwise a name keeps the label most sources
+    give it, and a DATASET whose name says bench/suite/leaderboard becomes a BENCHMARK.
+    """
+    votes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    surface: dict[str, str] = {}
+    curated_labels: dict[str, str] = {}
+    for row in _tsv(curated):
+        curated_labels[row["name"]] = row["label"]
+        votes[row["name"]][row["label"]].add("kg-curated")
+    for label, raw, source in _shared_names(shared / "data" / "gazetteer"):
+        for lab, name in _expand(label, raw):
+            if lab == "DATASET" and _BENCH_WORDS.search(name):
+                lab = "BENCHMARK"
+            if acceptable(lab, name):
+                votes[name][lab].add(source)
+                surface.setdefault(name, name)
+    rows: list[tuple[str, str, str]] = []
+    for name, by_label in votes.items():
+        label = curated_labels.get(name) or max(
+            sorted(by_label), key=lambda lab: len(by_label[lab])
+        )
+        rows.append((label, name, ",".join(sorted(set().union(*by_label.values())))))
+    rows.sort()
+    _write_rows(out, rows)
+    counts: dict[str, int] = defaultdict(int)
+    for label, _, _ in rows:
+        counts[label] += 1
+    return dict(counts)
+
+
+def _write_rows(out: Path, rows: Iterable[tuple[str, str, str]]) -> None:
+    tmp = out.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write("label\tname\tsources\n")
+        for row in rows:
+            handle.write("\t".join(row) + "\n")
+    tmp.replace(out)
+
+
+def load_gazetteer(path: str | Path | None = None) -> list[tuple[str, str]]:
+    """(label, name) pairs of the shipped gazetteer, or of the TSV at `path`."""
+    if path is None:
+        text = resources.files("kg").joinpath("data/gazetteer.tsv").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    pairs = []
+    for line in text.splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            pairs.append((parts[0], parts[1]))
+    return pairs

@@ -1,0 +1,152 @@
+"""The extraction pipeline: building or loading it, and running it over papers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kg import __version__
+from kg.canonical import canonical_name
+from kg.ids import entity_key
+from kg.registry import load_builtins
+from kg.text import mask_markup
+from kg.types import ALLOWED, Evidence, Extraction, Link, Mention, Paper
+
+SEPARATOR = "\n\n"
+EXTRACTOR = f"kg-rules/{__version__}"
+COMPONENTS = (
+    "kg_urls",
+    "kg_abbreviations",
+    "kg_gazetteer",
+    "kg_cues",
+    "kg_resolve",
+    "kg_relations",
+)
+
+
+def build_pipeline(gazetteer: str | None = None) -> Any:
+    """A fresh rule pipeline on `spacy.blank("en")`: nothing is downloaded."""
+    import spacy
+
+    load_builtins("components")
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "kg.Tokenizer.v1"}}})
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_fields")
+    for name in COMPONENTS:
+        nlp.add_pipe(name, config={"path": gazetteer} if name == "kg_gazetteer" else {})
+    return nlp
+
+
+def shipped_model() -> Path | None:
+    """The trained pipeline inside the package, if one has been built."""
+    path = Path(str(resources.files("kg").joinpath("data/model")))
+    return path if (path / "config.cfg").exists() else None
+
+
+def load_pipeline(model: str | Path | None = None) -> Any:
+    """The pipeline at `model`, else the shipped trained one, else the rule pipeline."""
+    import spacy
+
+    load_builtins("components")
+    path = Path(model) if model else shipped_model()
+    if path is None:
+        return build_pipeline()
+    return spacy.load(path)
+
+
+def doc_text(paper: Paper) -> str:
+    """The text the pipeline reads: title and abstract, markup masked, offsets kept."""
+    return mask_markup(paper.title) + SEPARATOR + mask_markup(paper.abstract)
+
+
+def _locate(paper: Paper, start: int, end: int) -> tuple[str, int, int]:
+    """(field, start, end) of a character range of `doc_text(paper)`."""
+    offset = len(paper.title) + len(SEPARATOR)
+    if start < len(paper.title):
+        return "title", start, end
+    return "abstract", start - offset, end - offset
+
+
+def _sentence(paper: Paper, field: str, sent_start: int, sent_end: int) -> str:
+    return paper.text(field)[sent_start:sent_end].strip()
+
+
+def to_extraction(paper: Paper, doc: Any) -> Extraction:
+    """Turn a processed doc into mentions and links with evidence."""
+    mentions = []
+    for span in doc.spans["kg_mentions"]:
+        field, start, end = _locate(paper, span.start_char, span.end_char)
+        mentions.append(Mention(field, start, end, paper.text(field)[start:end], span.label_))
+    evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    names: dict[tuple[str, str], str] = {}
+    for span in doc.spans["kg_relations"]:
+        label = next(
+            m.label_
+            for m in doc.spans["kg_mentions"]
+            if m.start == span.start and m.end == span.end
+        )
+        if span.label_ not in ALLOWED[label]:
+            continue
+        name = canonical_name(label, span.kb_id_)
+        key = (label, entity_key(label, name))
+        names.setdefault(key, name)
+        field, start, end = _locate(paper, span.start_char, span.end_char)
+        sent = span.sent
+        s_field, s_start, s_end = _locate(paper, sent.start_char, sent.end_char)
+        from kg.extract.relations import CONFIDENCE
+
+        evidence[(span.label_, *key)].append(
+            Evidence(
+                field,
+                _sentence(paper, s_field, max(s_start, 0), s_end),
+                start,
+                end,
+                f"{EXTRACTOR}:{span.id_}",
+                __version__,
+                CONFIDENCE.get(span.id_, 0.5),
+            )
+        )
+    links = [
+        Link(relation, label, names[(label, key)], tuple(found))
+        for (relation, label, key), found in sorted(evidence.items())
+    ]
+    aliases = sorted(
+        {(s.kb_id_, s.text) for s in doc.spans.get("kg_abbrevs", []) if s.label_ == "LONG"}
+    )
+    return Extraction(paper, tuple(mentions), tuple(_prune(links)), tuple(aliases))
+
+
+def _prune(links: list[Link]) -> list[Link]:
+    """One METHOD relation per entity (proposes > compares_with > uses); `uses` of data only alone."""
+    by_entity: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for link in links:
+        by_entity[(link.label, entity_key(link.label, link.entity))].add(link.relation)
+    kept = []
+    for link in links:
+        relations = by_entity[(link.label, entity_key(link.label, link.entity))]
+        if link.label == "METHOD":
+            best = next(r for r in ("proposes", "compares_with", "uses") if r in relations)
+            if link.relation != best:
+                continue
+        elif link.relation == "uses" and relations & {"proposes", "evaluates_on"}:
+            continue
+        kept.append(link)
+    return kept
+
+
+def extract_papers(
+    papers: Iterable[Paper], nlp: Any = None, batch_size: int = 64, n_process: int = 1
+) -> Iterator[Extraction]:
+    """Stream extractions for `papers` through `nlp.pipe`, in input order."""
+    nlp = nlp or load_pipeline()
+    stream = ((doc_text(p), p) for p in papers)
+    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield to_extraction(paper, doc)
+
+
+def extract_paper(paper: Paper, nlp: Any = None) -> Extraction:
+    """The extraction of one paper."""
+    return next(extract_papers([paper], nlp))

@@ -1,0 +1,177 @@
+"""`kg_relations`: the relation each mention bears to its paper, from cues in its sentence.
+
+Rules (ANNOTATION.md, "Links from a paper to an entity"):
+- REPO → has_code; TASK → addresses; METRIC → reports when its sentence reports results.
+- A METHOD, DATASET or BENCHMARK is *proposed* when it is the title's lead name, follows a
+  naming cue ("named X"), follows "our", or is a name the gazetteer does not know in a
+  sentence with a proposing verb ("we propose", "we introduce" …).
+- Otherwise a METHOD named after a comparison cue ("outperforms", "compared with",
+  "baseline", "than") is *compared with*; else *used*.
+- Otherwise a DATASET or BENCHMARK in a sentence about experiments or results is
+  *evaluated on*; else *used*.
+Spans go to `doc.spans["kg_relations"]`, labelled with the relation; `id_` names the rule.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+_RESULTS = re.compile(
+    r"\b(?:achiev|improv|outperform|surpass|gain|reach|attain|score|result|state-of-the-art|sota|"
+    r"boost|increase|reduc|higher|lower|better|measured|evaluat|report|experiment|perform|"
+    r"demonstrat|show)\w*|%|\d",
+    re.I,
+)
+_EVALUATION = re.compile(
+    r"\b(?:experiment|evaluat|benchmark|result|test|achiev|outperform|surpass|state-of-the-art|sota|"
+    r"accura|performance|demonstrat|show|empirical|validat|verif|extensive|conduct|competitive|"
+    r"reach|higher|better|improv|lower)\w*",
+    re.I,
+)
+_COMPARISON = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|compared (?:to|with)|comparison (?:to|with)|baselines?|than|"
+    r"against|versus|vs\.?|beats?|superior to|over (?:strong|existing|prior|previous|state))",
+    re.I,
+)
+_TRAINING = re.compile(
+    r"\b(?:train|trained|training|pretrain\w*|pre-train\w*|fine-tun\w*|finetun\w*)\s+(?:\w+\s+){0,2}on\b",
+    re.I,
+)
+CONFIDENCE = {
+    "has_code": 0.99,
+    "addresses": 0.7,
+    "reports": 0.7,
+    "title": 0.9,
+    "named": 0.9,
+    "our": 0.8,
+    "proposing": 0.7,
+    "compares_with": 0.6,
+    "evaluates_on": 0.7,
+    "uses": 0.5,
+}
+
+
+def _proposal(
+    mention: Span, doc: Doc, gazetteer: set[tuple[int, int]], cues: dict[tuple[int, int], str]
+) -> str | None:
+    """The rule that makes `mention` a proposal of the paper, or None."""
+    kind = cues.get((mention.start, mention.end))
+    if kind in ("title", "named"):
+        return kind
+    if mention.start > 0 and doc[mention.start - 1].lower_ == "our":
+        return "our"
+    known = (mention.start, mention.end) in gazetteer
+    if known:
+        return None
+    sent = mention.sent
+    verbs = [t for t in sent if t.i < mention.start and t.lower_ in _PROPOSING_WORDS]
+    return "proposing" if verbs and mention.label_ != "TASK" else None
+
+
+_PROPOSING_WORDS = frozenset(
+    [
+        "propose",
+        "proposes",
+        "proposed",
+        "proposing",
+        "introduce",
+        "introduces",
+        "introducing",
+        "present",
+        "presents",
+        "presenting",
+        "develop",
+        "develops",
+        "design",
+        "designs",
+        "construct",
+        "constructs",
+        "release",
+        "releases",
+        "build",
+        "builds",
+        "curate",
+        "curates",
+        "create",
+        "creates",
+        "named",
+        "called",
+        "dubbed",
+        "termed",
+    ]
+)
+
+
+def relations_of(
+    mention: Span,
+    doc: Doc,
+    proposed: set[str],
+    gazetteer: set[tuple[int, int]],
+    cues: dict[tuple[int, int], str],
+) -> list[tuple[str, str]]:
+    """(relation, rule) pairs for one mention; `proposed` holds canonical names already proposed."""
+    label = mention.label_
+    sentence = mention.sent.text
+    if label == "REPO":
+        return [("has_code", "has_code")]
+    if label == "TASK":
+        return [("addresses", "addresses")]
+    if label == "METRIC":
+        return [("reports", "reports")] if _RESULTS.search(sentence) else []
+    rule = _proposal(mention, doc, gazetteer, cues)
+    if rule or mention.kb_id_ in proposed:
+        proposed.add(mention.kb_id_)
+        found = [("proposes", rule or "proposing")]
+        if label != "METHOD" and _EVALUATION.search(sentence) and not rule:
+            found.append(("evaluates_on", "evaluates_on"))
+        return found
+    before = doc[mention.sent.start : mention.start].text
+    near = doc[
+        max(mention.sent.start, mention.start - 4) : min(mention.sent.end, mention.end + 3)
+    ].text
+    if label == "METHOD":
+        if _COMPARISON.search(before) or re.search(r"\bbaselines?\b", near, re.I):
+            return [("compares_with", "compares_with")]
+        return [("uses", "uses")]
+    lead = doc[max(mention.sent.start, mention.start - 6) : mention.start].text
+    if _TRAINING.search(lead):
+        return [("uses", "uses")]
+    if _EVALUATION.search(sentence) or re.search(r"\b[Oo]n\b", lead):
+        return [("evaluates_on", "evaluates_on")]
+    return [("uses", "uses")]
+
+
+@Language.factory("kg_relations")
+class RelationTagger:
+    """Tags each mention of `doc.spans["kg_mentions"]` with its relations (see module docstring)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        gazetteer = {(s.start, s.end) for s in doc.spans.get("kg_gazetteer", [])}
+        cues = {(s.start, s.end): s.kb_id_ for s in doc.spans.get("kg_cues", [])}
+        proposed: set[str] = set()
+        spans: list[Span] = []
+        # Proposals first, so that later mentions of a proposed name are not "used".
+        mentions = sorted(
+            doc.spans.get("kg_mentions", []),
+            key=lambda s: (_proposal(s, doc, gazetteer, cues) is None, s.start),
+        )
+        for mention in mentions:
+            for relation, rule in relations_of(mention, doc, proposed, gazetteer, cues):
+                spans.append(
+                    Span(
+                        doc,
+                        mention.start,
+                        mention.end,
+                        label=relation,
+                        kb_id=mention.kb_id_,
+                        span_id=rule,
+                    )
+                )
+        doc.spans["kg_relations"] = sorted(spans, key=lambda s: s.start)
+        return doc

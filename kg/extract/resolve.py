@@ -1,0 +1,178 @@
+"""`kg_resolve`: one set of non-overlapping mentions from every component's spans.
+
+The policy, applied in order:
+1. URLs win: nothing may overlap an address.
+2. Among the other candidates the longest span wins; on equal length the source with
+   the higher priority wins: trained model > naming cue or title name > abbreviation
+   pair > gazetteer.
+3. An abbreviation pair takes the label the gazetteer, a cue or the model gives either
+   form; else the label its long form's head word implies (`… detection` → TASK,
+   `… dataset` → DATASET, `… score` → METRIC); else METHOD.
+4. Generic phrases (ANNOTATION.md rule 1 and 8) are dropped.
+5. Every further occurrence of a chosen name in the paper becomes a mention too.
+The span's `kb_id_` holds the canonical name (the long form for a short form); `id_`
+names the component the mention came from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.canonical import canonical_name, singular
+from kg.extract.names import GENERIC
+
+PRIORITY = {"kg_urls": 0, "kg_model": 1, "kg_cues": 2, "kg_abbrevs": 3, "kg_gazetteer": 4}
+_GENERIC = frozenset(" ".join(line.split()) for line in GENERIC)
+
+_LEARNING_SETTINGS = re.compile(
+    r"\b(?:reinforcement|federated|continual|lifelong|incremental|few-shot|zero-shot|one-shot|"
+    r"self-supervised|semi-supervised|unsupervised|supervised|transfer|multi-task|meta|imitation|"
+    r"online|offline|active|representation|metric|curriculum|multi-agent)\s+learning$",
+    re.I,
+)
+_HEADS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("DATASET", re.compile(r"\b(?:dataset|data set|corpus|treebank|collection)$", re.I)),
+    ("BENCHMARK", re.compile(r"(?:benchmark|bench|suite|leaderboard|arena)$", re.I)),
+    (
+        "METRIC",
+        re.compile(
+            r"\b(?:score|error|accuracy|precision|recall|distance|coefficient|gain|rate)$", re.I
+        ),
+    ),
+    (
+        "TASK",
+        re.compile(
+            r"\b(?:detection|recognition|classification|prediction|generation|translation|segmentation|"
+            r"retrieval|answering|summarization|summarisation|recommendation|analysis|tracking|parsing|"
+            r"extraction|completion|understanding|synthesis|captioning|reconstruction|forecasting|"
+            r"localization|discovery|estimation|inference|reasoning|editing|grounding|navigation)$",
+            re.I,
+        ),
+    ),
+    (
+        "",
+        re.compile(
+            r"\b(?:environment|device|unit|processing|data|information|theory|space|equation|problem|"
+            r"function|principle|hypothesis|paradigm|phenomenon|process|condition|setting|area|field)$",
+            re.I,
+        ),
+    ),
+)
+
+
+def label_from_head(phrase: str) -> str | None:
+    """The label a long form's head word implies, METHOD by default, None for non-entities."""
+    phrase = singular("METHOD", phrase.strip())
+    if _LEARNING_SETTINGS.search(phrase):
+        return "TASK"
+    for label, pattern in _HEADS:
+        if pattern.search(phrase):
+            return label or None
+    return "METHOD"
+
+
+def _pair_labels(doc: Doc, known: dict[tuple[int, int], str]) -> dict[str, str | None]:
+    labels: dict[str, str | None] = {}
+    for span in doc.spans.get("kg_abbrevs", []):
+        key = span.kb_id_
+        label = known.get((span.start, span.end))
+        if label:
+            labels[key] = label if labels.get(key) is None or span.label_ == "LONG" else labels[key]
+        elif span.label_ == "LONG" and key not in labels:
+            labels[key] = label_from_head(span.text)
+    for span in doc.spans.get("kg_abbrevs", []):
+        if span.label_ == "SHORT" and labels.get(span.kb_id_) is None:
+            labels[span.kb_id_] = known.get((span.start, span.end), labels.get(span.kb_id_))
+    return labels
+
+
+def _candidates(doc: Doc) -> list[tuple[Span, str, str]]:
+    """(span, label, source) for every component's spans, abbreviation pairs labelled."""
+    known: dict[tuple[int, int], str] = {}
+    for source in ("kg_gazetteer", "kg_cues", "kg_model"):
+        for span in doc.spans.get(source, []):
+            known[(span.start, span.end)] = span.label_
+    pair_labels = _pair_labels(doc, known)
+    long_forms = {s.kb_id_: s.text for s in doc.spans.get("kg_abbrevs", []) if s.label_ == "LONG"}
+    found: list[tuple[Span, str, str]] = []
+    for source in PRIORITY:
+        for span in doc.spans.get(source, []):
+            label = pair_labels.get(span.kb_id_) if source == "kg_abbrevs" else span.label_
+            if not label:
+                continue
+            canonical = (
+                long_forms.get(span.kb_id_, span.text) if source == "kg_abbrevs" else span.text
+            )
+            found.append(
+                (Span(doc, span.start, span.end, label=label, kb_id=canonical), label, source)
+            )
+    return found
+
+
+def choose(doc: Doc) -> list[Span]:
+    """The mentions of `doc` under the policy of this module."""
+    chosen: list[Span] = []
+    taken: set[int] = set()
+    ranked = sorted(
+        _candidates(doc),
+        key=lambda c: (c[2] != "kg_urls", -len(c[0].text), PRIORITY[c[2]], c[0].start),
+    )
+    for span, label, source in ranked:
+        if _is_generic(span.text) or any(i in taken for i in range(span.start, span.end)):
+            continue
+        taken.update(range(span.start, span.end))
+        chosen.append(
+            Span(
+                doc,
+                span.start,
+                span.end,
+                label=label,
+                kb_id=canonical_name(label, span.kb_id_),
+                span_id=source,
+            )
+        )
+    chosen.extend(_propagate(doc, chosen, taken))
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def _is_generic(text: str) -> bool:
+    lowered = " ".join(text.lower().split())
+    return lowered in _GENERIC or singular("METHOD", lowered) in _GENERIC
+
+
+def _propagate(doc: Doc, chosen: list[Span], taken: set[int]) -> list[Span]:
+    """Further whole-token occurrences of chosen names (ANNOTATION.md rule 7)."""
+    extra: list[Span] = []
+    by_text = {s.text: s for s in chosen if s.label_ != "REPO"}
+    for text, span in sorted(by_text.items(), key=lambda kv: -len(kv[0])):
+        for match in re.finditer(re.escape(text), doc.text):
+            found = doc.char_span(match.start(), match.end())
+            if found is None or any(i in taken for i in range(found.start, found.end)):
+                continue
+            taken.update(range(found.start, found.end))
+            extra.append(
+                Span(
+                    doc,
+                    found.start,
+                    found.end,
+                    label=span.label_,
+                    kb_id=span.kb_id_,
+                    span_id=span.id_,
+                )
+            )
+    return extra
+
+
+@Language.factory("kg_resolve")
+class MentionResolver:
+    """Writes the final mentions to `doc.spans["kg_mentions"]` (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans["kg_mentions"] = choose(doc)
+        return doc

@@ -1,0 +1,46 @@
+"""`kg_urls`: addresses of code, data, models and project pages, as REPO spans."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.tokenizer import URL_RE
+
+# Links to papers are citations, not repositories (ANNOTATION.md, REPO); archived software
+# and data on Zenodo or figshare keep their DOI and count as repositories.
+_PAPER_LINK = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:arxiv\.org/(?:abs|pdf)/|(?:dx\.)?doi\.org/(?!10\.5281/|10\.6084/)|"
+    r"aclanthology\.org/|openreview\.net/(?:forum|pdf)|papers\.nips\.cc/|proceedings\.)",
+    re.I,
+)
+
+
+def is_repository(url: str) -> bool:
+    """True unless the address points at a paper (arXiv, DOI of an article, proceedings)."""
+    return not _PAPER_LINK.match(url)
+
+
+@Language.factory("kg_urls")
+class UrlFinder:
+    """Adds every repository-like URL to `doc.spans["kg_urls"]` with label REPO.
+
+    The tokenizer keeps each address in one token and splits trailing punctuation off,
+    so spans are whole tokens and never end in `.`, `)` or markup.
+    """
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [
+            Span(doc, token.i, token.i + 1, label="REPO")
+            for token in doc
+            if ("/" in token.text or "." in token.text)
+            and URL_RE.fullmatch(token.text)
+            and is_repository(token.text)
+        ]
+        doc.spans["kg_urls"] = spans
+        return doc

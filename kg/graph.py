@@ -1,0 +1,118 @@
+"""The graph: Paper nodes, entity nodes and relation edges with evidence, in a MultiDiGraph.
+
+Node ids come from kg.ids; entity identity from kg.canonical. An edge is keyed by its
+relation, one per (paper, relation, entity), and carries every piece of evidence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+import networkx as nx
+
+from kg.canonical import AliasTable, build_alias_table, canonical_name, entity_of
+from kg.types import Extraction
+
+KIND = {
+    "METHOD": "Method",
+    "DATASET": "Dataset",
+    "BENCHMARK": "Benchmark",
+    "TASK": "Task",
+    "METRIC": "Metric",
+    "REPO": "Repository",
+}
+__all__ = ["KIND", "GraphSummary", "build_graph", "definitions", "summarise"]
+
+
+def definitions(extractions: Iterable[Extraction]) -> list[tuple[str, str, str]]:
+    """(label, short, long) for every abbreviation a paper defines and labels."""
+    found = []
+    for ex in extractions:
+        labels = {m.text: m.label for m in ex.mentions}
+        for short, long in ex.aliases:
+            label = labels.get(long) or labels.get(short)
+            if label:
+                found.append((label, short, long))
+    return found
+
+
+def _surface_names(ex: Extraction, aliases: AliasTable) -> dict[str, set[str]]:
+    """Entity id → surface forms of its mentions in one paper."""
+    long_of = dict(ex.aliases)
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    for mention in ex.mentions:
+        stem = (
+            mention.text[:-1]
+            if mention.text.endswith("s") and mention.text[:-1] in long_of
+            else mention.text
+        )
+        entity, _ = entity_of(mention.label, long_of.get(stem, mention.text), aliases)
+        surfaces[entity].add(mention.text)
+    return surfaces
+
+
+def build_graph(
+    extractions: Iterable[Extraction], graph: nx.MultiDiGraph | None = None
+) -> nx.MultiDiGraph:
+    """Add papers, entities and linked relations to `graph` (a new one by default).
+
+    Bare short forms are resolved with the abbreviations every paper of the input defines.
+    """
+    exs = list(extractions)
+    aliases = build_alias_table(definitions(exs))
+    graph = graph if graph is not None else nx.MultiDiGraph()
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    alias_sets: dict[str, set[str]] = defaultdict(set)
+    for ex in exs:
+        paper = ex.paper
+        graph.add_node(
+            paper.id,
+            kind="Paper",
+            title=paper.title,
+            abstract=paper.abstract,
+            date=paper.date or "",
+            source=paper.source,
+        )
+        surfaces = _surface_names(ex, aliases)
+        for link in ex.links:
+            entity, name = entity_of(link.label, link.entity, aliases)
+            names[entity][name] += 1
+            alias_sets[entity].update(surfaces.get(entity, ()))
+            alias_sets[entity].add(canonical_name(link.label, link.entity))
+            if not graph.has_node(entity):
+                graph.add_node(entity, kind=KIND[link.label], label=link.label)
+            evidence = [asdict(e) for e in link.evidence]
+            if graph.has_edge(paper.id, entity, key=link.relation):
+                graph.edges[paper.id, entity, link.relation]["evidence"].extend(evidence)
+            else:
+                graph.add_edge(
+                    paper.id,
+                    entity,
+                    key=link.relation,
+                    relation=link.relation,
+                    evidence=evidence,
+                    confidence=max((e.confidence for e in link.evidence), default=0.5),
+                )
+    for entity, counts in names.items():
+        name = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        graph.nodes[entity]["name"] = name
+        graph.nodes[entity]["aliases"] = sorted(alias_sets[entity] - {name})
+    return graph
+
+
+@dataclass
+class GraphSummary:
+    """What a graph holds: papers, entities per type, links per relation."""
+
+    papers: int = 0
+    entities: dict[str, int] = field(default_factory=dict)
+    links: dict[str, int] = field(default_factory=dict)
+
+
+def summarise(graph: nx.MultiDiGraph) -> GraphSummary:
+    kinds = Counter(data["kind"] for _, data in graph.nodes(data=True))
+    relations = Counter(key for _, _, key in graph.edges(keys=True))
+    papers = kinds.pop("Paper", 0)
+    return GraphSummary(papers, dict(sorted(kinds.items())), dict(sorted(relations.items())))

@@ -1,0 +1,1 @@
+"""Query: SPARQL over the embedded store."""

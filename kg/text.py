@@ -1,0 +1,72 @@
+"""Offset-preserving clean-up of markup in abstracts, and the normalisation used for scoring.
+
+Masking replaces markup characters by spaces, so the masked text has the same length as
+the stored text and every span found in one is a span of the other.
+"""
+
+from __future__ import annotations
+
+import re
+
+# `\textit{`, `\url{`, `\emph{` …: the command and its brace are markup, the argument is text.
+_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*\{")
+# Accents and escaped symbols such as `\'a`, `\%`, `\&`.
+_ESCAPE = re.compile(r"\\(?:['`^\"~=.]|[%&_#$])")
+_BARE_COMMAND = re.compile(r"\\[A-Za-z]+\b")
+# `{here}`, `{Github}` or `{https://…}` glued to the end of a URL: link markup, not address.
+_URL_TAIL = re.compile(r"((?:https?://|www\.)[^\s{}]+)(\{[^{}\s]*\})")
+_MARKUP_CHARS = re.compile(r"[{}$]")
+# LaTeX's tie `~` is a non-breaking space; inside an address (`/~vgg`, `%2F~%2F`) it is text.
+_TIE = re.compile(r"~")
+
+
+def _tie(match: re.Match[str]) -> str:
+    text = match.string
+    word_start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+    return "~" if "/" in text[word_start : match.start()] else " "
+
+
+_SPACE = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
+def mask_markup(text: str) -> str:
+    """The text with LaTeX and link markup blanked out, same length as `text`.
+
+    >>> mask_markup(r"an \\textit{implicit PRM} at $1/38$")
+    'an         implicit PRM  at  1/38 '
+    """
+    masked = _COMMAND.sub(_blank, text)
+    masked = _URL_TAIL.sub(lambda m: m.group(1) + " " * len(m.group(2)), masked)
+    masked = _ESCAPE.sub(
+        lambda m: " " + m.group(0)[1:] if m.group(0)[1] in "%&_#$" else "  ", masked
+    )
+    masked = _BARE_COMMAND.sub(_blank, masked)
+    masked = _MARKUP_CHARS.sub(" ", masked)
+    masked = _TIE.sub(_tie, masked)
+    masked = _SPACE.sub(" ", masked)
+    assert len(masked) == len(text)
+    return masked
+
+
+_KEEP = re.compile(r"[^0-9a-z@+#.]")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+def normalise_entity(label: str, text: str) -> str:
+    """The comparison key of ANNOTATION.md scoring: lower case, no article or possessive,
+    only letters, digits and `@+#.`, trailing plural `s` dropped (not after `ss`).
+    URLs are compared without scheme, `www.`, `.git` and trailing slash."""
+    if label == "REPO":
+        from kg.ids import normalise_url
+
+        return normalise_url(text).lower()
+    text = _ARTICLE.sub("", text.strip())
+    text = re.sub(r"[’']s$", "", text)
+    text = _KEEP.sub("", text.lower())
+    if text.endswith("s") and not text.endswith("ss"):
+        text = text[:-1]
+    return text

@@ -1,0 +1,97 @@
+"""The data that flows between stages: small frozen dataclasses and their label vocabularies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+LABELS: Final = ("METHOD", "DATASET", "BENCHMARK", "TASK", "METRIC", "REPO")
+RELATIONS: Final = (
+    "proposes",
+    "uses",
+    "evaluates_on",
+    "compares_with",
+    "addresses",
+    "reports",
+    "has_code",
+)
+FIELDS: Final = ("title", "abstract")
+
+# Which relations ANNOTATION.md allows for each label.
+ALLOWED: Final[dict[str, frozenset[str]]] = {
+    "METHOD": frozenset({"proposes", "uses", "compares_with"}),
+    "DATASET": frozenset({"proposes", "uses", "evaluates_on"}),
+    "BENCHMARK": frozenset({"proposes", "uses", "evaluates_on"}),
+    "TASK": frozenset({"addresses"}),
+    "METRIC": frozenset({"reports"}),
+    "REPO": frozenset({"has_code"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as read; `source` is `file:line` of the record it came from."""
+
+    id: str
+    title: str
+    abstract: str
+    source: str = ""
+    date: str | None = None
+
+    def text(self, field_name: str) -> str:
+        return self.title if field_name == "title" else self.abstract
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A labelled span; `start`/`end` are Python offsets into the paper's `field`."""
+
+    field: str
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a link came from: the sentence and the mention's offsets in its field."""
+
+    field: str
+    sentence: str
+    start: int
+    end: int
+    extractor: str
+    version: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A relation from a paper to an entity, named by its canonical name within the paper."""
+
+    relation: str
+    label: str
+    entity: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """A paper with what the extractor found in it; `aliases` maps short forms to long forms."""
+
+    paper: Paper
+    mentions: tuple[Mention, ...]
+    links: tuple[Link, ...]
+    aliases: tuple[tuple[str, str], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity node: one identity across papers."""
+
+    id: str
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    same_as: tuple[str, ...] = ()

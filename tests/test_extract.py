@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kg.export.jsonl import problems, to_record
+from kg.extract.abbreviations import best_long_form
+from kg.extract.pipeline import COMPONENTS, doc_text, extract_paper
+from kg.types import Paper
+
+
+def paper(abstract: str, title: str = "") -> Paper:
+    return Paper("p", title, abstract)
+
+
+def found(ex: Any, label: str | None = None) -> set[str]:
+    return {m.text for m in ex.mentions if label is None or m.label == label}
+
+
+def links(ex: Any) -> set[tuple[str, str, str]]:
+    return {(link.relation, link.label, link.entity) for link in ex.links}
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        (
+            "The code is available at https://github.com/SELGroup/SEPC.",
+            "https://github.com/SELGroup/SEPC",
+        ),
+        ("Code: https://github.com/a/b{here}.", "https://github.com/a/b"),
+        (
+            "at https://github.com/xuke225/EQ-Net.git{https://github.com/xuke225/EQ-Net}.",
+            "https://github.com/xuke225/EQ-Net.git",
+        ),
+        (
+            r"instructions \url{https://github.com/HKUNLP/DiffuLLaMA}.",
+            "https://github.com/HKUNLP/DiffuLLaMA",
+        ),
+        ("(available at https://github.com/NVlabs/gbrl).", "https://github.com/NVlabs/gbrl"),
+        (
+            "open-source system at github.com/BatsResearch/taglets.",
+            "github.com/BatsResearch/taglets",
+        ),
+        (
+            "at https://app.globus.org/file-manager?origin_id=5e&origin_path=%2F~%2F.",
+            "https://app.globus.org/file-manager?origin_id=5e&origin_path=%2F~%2F",
+        ),
+        ("released at~https://github.com/Zplusdragon/PLIP", "https://github.com/Zplusdragon/PLIP"),
+    ],
+)
+def test_urls_become_repos_without_trailing_markup(nlp: Any, text: str, url: str) -> None:
+    ex = extract_paper(paper(text), nlp)
+    assert found(ex, "REPO") == {url}
+    assert ("has_code", "REPO", url) in links(ex)
+
+
+def test_paper_links_are_not_repositories(nlp: Any) -> None:
+    ex = extract_paper(
+        paper(
+            "As shown in https://arxiv.org/abs/2301.00001, and data at https://doi.org/10.5281/zenodo.1."
+        ),
+        nlp,
+    )
+    assert found(ex, "REPO") == {"https://doi.org/10.5281/zenodo.1"}
+
+
+@pytest.mark.parametrize(
+    ("short", "candidate", "long"),
+    [
+        ("IB", "under the Information Bottleneck", "Information Bottleneck"),
+        ("ORMs", "its counterpart outcome reward models", "outcome reward models"),
+        ("GNN", "uses Graph Neural Network", "Graph Neural Network"),
+        ("XYZ", "a completely unrelated phrase", None),
+    ],
+)
+def test_schwartz_hearst_long_forms(short: str, candidate: str, long: str | None) -> None:
+    assert best_long_form(short, candidate) == long
+
+
+def test_abbreviation_pair_and_later_bare_use(nlp: Any) -> None:
+    ex = extract_paper(
+        paper("Many works use the Information Bottleneck (IB) principle. Later, IB helps."), nlp
+    )
+    assert [m.text for m in ex.mentions if m.label == "METHOD"] == [
+        "Information Bottleneck",
+        "IB",
+        "IB",
+    ]
+    assert ("IB", "Information Bottleneck") in ex.aliases
+    assert ("uses", "METHOD", "Information Bottleneck") in links(ex)
+
+
+def test_proposal_cues_and_title_name(nlp: Any) -> None:
+    ex = extract_paper(
+        paper(
+            "We propose a structural entropy-guided model, named SEPC. SEPC outperforms BERT on GLUE.",
+            title="SEPC: Structural Entropy for Probabilistic Coding",
+        )
+    )
+    assert ("proposes", "METHOD", "SEPC") in links(ex)
+    assert ("evaluates_on", "BENCHMARK", "GLUE") in links(ex)
+    assert ("compares_with", "METHOD", "BERT") in links(ex)
+    assert {m.field for m in ex.mentions if m.text == "SEPC"} == {"title", "abstract"}
+
+
+def test_dataset_proposal_label_from_apposition(nlp: Any) -> None:
+    ex = extract_paper(paper("We release ChartQA-X, a dataset of 9,000 chart questions."), nlp)
+    assert ("proposes", "DATASET", "ChartQA-X") in links(ex)
+
+
+def test_generic_phrases_are_not_entities(nlp: Any) -> None:
+    ex = extract_paper(
+        paper("Our model is a deep neural network trained with machine learning on training data."),
+        nlp,
+    )
+    assert found(ex) == set()
+
+
+def test_gazetteer_labels_tasks_metrics_and_model_sizes(nlp: Any) -> None:
+    ex = extract_paper(
+        paper("We address sequential recommendation with Llama-3-8B and report NDCG@10 of 0.41."),
+        nlp,
+    )
+    assert ("addresses", "TASK", "sequential recommendation") in links(ex)
+    assert ("reports", "METRIC", "NDCG@10") in links(ex)
+    assert "Llama-3-8B" in found(ex, "METHOD")
+
+
+def test_latex_span_points_into_stored_text(nlp: Any) -> None:
+    text = r"We fine-tune with \textit{LoRA} and report $F1$ on GLUE."
+    ex = extract_paper(paper(text), nlp)
+    lora = next(m for m in ex.mentions if m.text == "LoRA")
+    assert text[lora.start : lora.end] == "LoRA"
+    assert len(doc_text(paper(text))) == len(text) + 2
+
+
+def test_output_follows_the_contract(nlp: Any) -> None:
+    ex = extract_paper(
+        paper(
+            "Graph neural networks (GNNs) are strong. We propose GraphX and evaluate on Cora and MMLU, "
+            "reporting accuracy. Code: https://github.com/x/y.",
+            title="GraphX: Better GNNs",
+        ),
+        nlp,
+    )
+    record = to_record(ex)
+    assert problems(record) == []
+    for link in record["links"]:
+        assert link["evidence"], link
+        for evidence in link["evidence"]:
+            text = record[evidence["field"]]
+            assert evidence["sentence"] in text
+            assert 0 <= evidence["start"] < evidence["end"] <= len(text)
+
+
+def test_pipeline_is_made_of_registered_components(nlp: Any) -> None:
+    assert set(COMPONENTS) <= set(nlp.pipe_names)
+
+
+def test_problems_catches_bad_records() -> None:
+    bad = {
+        "id": "x",
+        "title": "T",
+        "abstract": "abc",
+        "mentions": [
+            {"field": "abstract", "start": 0, "end": 2, "text": "ab", "label": "THING"},
+            {"field": "abstract", "start": 0, "end": 2, "text": "xx", "label": "METHOD"},
+        ],
+        "links": [{"relation": "reports", "label": "METHOD", "entity": "a"}],
+    }
+    found_problems = problems(bad)
+    assert len(found_problems) == 3

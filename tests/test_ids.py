@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from kg.ids import entity_id, fold, normalise_url, paper_id
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"id": "p1", "title": "T", "arxiv_id": "2301.00001"}, "p1"),
+        ({"arxiv_id": "2301.00001v3", "title": "T"}, "arxiv:2301.00001"),
+        ({"eprint": "hep-th/9901001", "title": "T"}, "arxiv:hep-th/9901001"),
+        ({"doi": "https://doi.org/10.1/ABC", "title": "T"}, "doi:10.1/abc"),
+        ({"openreview_id": "AbC_1", "title": "T"}, "openreview:AbC_1"),
+        ({"link": "https://openreview.net/forum?id=Xy9", "title": "T"}, "openreview:Xy9"),
+    ],
+)
+def test_paper_id_prefers_own_then_source_ids(record: dict[str, str], expected: str) -> None:
+    assert paper_id(record) == expected
+
+
+def test_paper_id_hashes_normalised_title_then_abstract() -> None:
+    assert paper_id({"title": "A  Title!"}) == paper_id({"title": "a title"})
+    assert paper_id({"title": "A Title"}).startswith("t:")
+    assert paper_id({"title": "", "abstract": "Some text."}).startswith("a:")
+    assert paper_id({"title": "A Title"}) != paper_id({"title": "Another Title"})
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Meta-World", "MetaWorld"),
+        ("Graph Neural Network", "graph neural network"),
+        ("GPT-4", "gpt 4"),
+    ],
+)
+def test_fold_identifies_spelling_variants(a: str, b: str) -> None:
+    assert fold(a) == fold(b)
+
+
+def test_fold_keeps_case_of_all_caps_common_words() -> None:
+    assert fold("MATH") != fold("math")
+    assert fold("MMLU") == fold("mmlu")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com/A/B",
+        "http://www.github.com/A/B/",
+        "https://github.com/A/B.git",
+        "github.com/A/B",
+    ],
+)
+def test_normalise_url(url: str) -> None:
+    assert normalise_url(url) == "github.com/A/B"
+
+
+def test_entity_id_keeps_labels_apart() -> None:
+    assert entity_id("DATASET", "Cora") != entity_id("METHOD", "Cora")
+    assert (
+        entity_id("BENCHMARK", "Meta-World")
+        == entity_id("BENCHMARK", "MetaWorld")
+        == "benchmark:metaworld"
+    )
