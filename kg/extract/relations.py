@@ -19,6 +19,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.cues import NAMING, PROPOSING
+
 _RESULTS = re.compile(
     r"\b(?:achiev|improv|outperform|surpass|gain|reach|attain|score|result|state-of-the-art|sota|"
     r"boost|increase|reduc|higher|lower|better|measured|evaluat|report|experiment|perform|"
@@ -71,38 +73,7 @@ def _proposal(
     return "proposing" if verbs and mention.label_ != "TASK" else None
 
 
-_PROPOSING_WORDS = frozenset(
-    [
-        "propose",
-        "proposes",
-        "proposed",
-        "proposing",
-        "introduce",
-        "introduces",
-        "introducing",
-        "present",
-        "presents",
-        "presenting",
-        "develop",
-        "develops",
-        "design",
-        "designs",
-        "construct",
-        "constructs",
-        "release",
-        "releases",
-        "build",
-        "builds",
-        "curate",
-        "curates",
-        "create",
-        "creates",
-        "named",
-        "called",
-        "dubbed",
-        "termed",
-    ]
-)
+_PROPOSING_WORDS = PROPOSING | NAMING
 
 
 def relations_of(
