@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := build/demo
 
-.PHONY: setup demo test lint gazetteer bench clean
+.PHONY: setup demo test lint gazetteer bench model eval clean
 
 setup: $(STAMP)
 
@@ -40,3 +40,12 @@ clean:
 # Speed figures (never part of `make test`).
 bench: $(STAMP)
 	$(BIN)/python bench/extract_speed.py
+
+# Rebuild the shipped trained pipeline from the annotations (fixed seeds; needs ../shared/seeds).
+model: $(STAMP)
+	$(BIN)/kg train --out kg/data/model --epochs 30 --seed 0
+
+# Extraction quality on the seed dev split and the public test sets.
+eval: $(STAMP)
+	$(BIN)/kg eval --split dev
+	@for c in scierc scier tdmsci; do $(BIN)/kg eval --corpus $$c; done

@@ -147,6 +147,98 @@ def gazetteer(
     typer.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
+@app.command("eval")
+def evaluate(
+    gold: Annotated[
+        Path | None, typer.Argument(help="Gold JSONL in the ANNOTATION.md format.")
+    ] = None,
+    pred: Annotated[
+        Path | None,
+        typer.Option(help="Predicted JSONL (default: run the extractor on the gold texts)."),
+    ] = None,
+    corpus: Annotated[
+        str | None,
+        typer.Option(help="Score on a public test set instead: scierc, scier or tdmsci."),
+    ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            help="With no GOLD: score the shipped seed annotations of this split (train or dev)."
+        ),
+    ] = None,
+    model: Model = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the scores as JSON here.")
+    ] = None,
+) -> None:
+    """Precision, recall and F1 per label in the mention, entity and link views."""
+    import json
+
+    from kg.evaluate import as_dict, evaluate_corpus, format_report, predict, score
+
+    if corpus:
+        from kg.corpora import PUBLISHED, READERS
+
+        if corpus not in READERS:
+            _fail(f"unknown corpus {corpus!r} (choose from {', '.join(READERS)})")
+        report = evaluate_corpus(corpus, model)
+        typer.echo(f"{corpus} test set; published: {PUBLISHED[corpus]}")
+    else:
+        if gold is not None:
+            records = [
+                json.loads(line)
+                for line in gold.read_text(encoding="utf-8").splitlines()
+                if line.strip()
+            ]
+        elif split:
+            from kg.train.annotations import default_corpus, join_gold
+
+            records = list(join_gold(default_corpus(), split=split))
+        else:
+            _fail("give a GOLD file, --split train|dev, or --corpus NAME")
+            return
+        if pred is not None:
+            predicted = [
+                json.loads(line)
+                for line in pred.read_text(encoding="utf-8").splitlines()
+                if line.strip()
+            ]
+        else:
+            predicted = predict(records, model)
+        report = score(records, predicted)
+    typer.echo(format_report(report))
+    if json_out is not None:
+        json_out.write_text(json.dumps(as_dict(report), indent=1))
+
+
+@app.command()
+def train(
+    out: Annotated[Path, typer.Option(help="Where to write the pipeline.")] = Path("kg/data/model"),
+    epochs: Annotated[int, typer.Option(min=1)] = 30,
+    seed: Annotated[int, typer.Option()] = 0,
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(help="Texts of the annotated papers (default: ../shared/seeds)."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Train on the first N papers only (0: all).")] = 0,
+) -> None:
+    """Train the NER on the train split of the seed annotations and assemble the shipped pipeline."""
+    import tempfile
+
+    from kg.train.annotations import default_corpus, join_gold
+    from kg.train.model import assemble, train_ner
+
+    records = list(join_gold(corpus or default_corpus(), split="train"))
+    if limit:
+        records = records[:limit]
+    if not records:
+        _fail("no annotated paper found: is ../shared/seeds beside the checkout?")
+    with tempfile.TemporaryDirectory() as tmp:
+        ner = train_ner(records, Path(tmp) / "ner", epochs=epochs, seed=seed)
+        assemble(ner, out)
+    typer.echo(f"trained on {len(records)} papers; pipeline in {out}")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     app()

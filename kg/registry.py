@@ -15,6 +15,7 @@ _BUILTINS = {
     "components": (
         "kg.extract.tokenizer",
         "kg.extract.sentences",
+        "kg.extract.model_spans",
         "kg.extract.urls",
         "kg.extract.abbreviations",
         "kg.extract.gazetteer",

@@ -172,3 +172,14 @@ def test_problems_catches_bad_records() -> None:
     }
     found_problems = problems(bad)
     assert len(found_problems) == 3
+
+
+def test_fields_listed_in_gazetteers_are_still_generic(nlp: Any) -> None:
+    # "Natural language processing" is a Papers-with-Code task name but a field, not a task.
+    ex = extract_paper(
+        paper(
+            "Advances in natural language processing and computer vision help sentiment analysis."
+        ),
+        nlp,
+    )
+    assert found(ex, "TASK") == {"sentiment analysis"}

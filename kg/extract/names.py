@@ -16,25 +16,164 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
-# Phrases ANNOTATION.md says are never entities, whatever a list claims.
-GENERIC = frozenset(
-    [
-        "model models neural network neural networks deep neural network deep neural networks",
-        "    deep learning machine learning language model language models foundation model",
-        "    foundation models baseline baselines method methods approach framework algorithm",
-        "    network networks architecture system dataset datasets benchmark benchmarks data",
-        "    training test task tasks performance effectiveness efficiency score results result",
-        "    classification detection segmentation recognition regression prediction generation",
-        "    retrieval reasoning learning translation estimation clustering ranking optimization",
-        "    embedding embeddings features feature attention convolution encoder decoder loss",
-        "    single model ensemble human performance average mean total time speed memory size",
-        "    number of params parameters params error rate accuracy (%) percentage correct",
-        "    test set training set validation set dev set test data training data",
-        "    trainable parameters number of parameters final accuracy",
+# Phrases ANNOTATION.md says are never entities (rules 1 and 8), and research fields,
+# which are broader than a task.
+GENERIC_PHRASES = frozenset(
+    p.strip()
+    for p in [
+        "model",
+        " models",
+        " neural network",
+        " neural networks",
+        " deep neural network",
+        " deep neural networks",
+        "\n    deep learning",
+        " machine learning",
+        " language model",
+        " language models",
+        " foundation model",
+        "\n    foundation models",
+        " baseline",
+        " baselines",
+        " method",
+        " methods",
+        " approach",
+        " approaches",
+        " framework",
+        "\n    algorithm",
+        " algorithms",
+        " network",
+        " networks",
+        " architecture",
+        " system",
+        " systems",
+        " dataset",
+        " datasets",
+        "\n    benchmark",
+        " benchmarks",
+        " data",
+        " training data",
+        " test data",
+        " test set",
+        " training set",
+        " validation set",
+        "\n    dev set",
+        " task",
+        " tasks",
+        " performance",
+        " effectiveness",
+        " efficiency",
+        " score",
+        " scores",
+        " result",
+        " results",
+        "\n    single model",
+        " ensemble",
+        " human performance",
+        " number of params",
+        " parameters",
+        " trainable parameters",
+        "\n    number of parameters",
+        " final accuracy",
+        " percentage correct",
+        " accuracy (%)",
+        "\n    natural language processing",
+        " computer vision",
+        " nlp",
+        " artificial intelligence",
+        " ai",
+        "\n    knowledge graphs",
+        " knowledge graph",
+        " word embeddings",
+        " time series",
+        " decision making",
+        " robotics",
+        "\n    speech",
+        " healthcare",
     ]
 )
-_GENERIC_WORDS = frozenset(w for line in GENERIC for w in line.split())
-_GENERIC_PHRASES = frozenset(" ".join(line.split()) for line in GENERIC) | _GENERIC_WORDS
+# Words that make a listed name generic when the name has no other word (`mean score`).
+GENERIC_WORDS = frozenset(
+    [
+        "model",
+        "models",
+        "neural",
+        "network",
+        "networks",
+        "deep",
+        "learning",
+        "machine",
+        "language",
+        "foundation",
+        "baseline",
+        "baselines",
+        "method",
+        "methods",
+        "approach",
+        "framework",
+        "algorithm",
+        "architecture",
+        "system",
+        "dataset",
+        "datasets",
+        "benchmark",
+        "benchmarks",
+        "data",
+        "training",
+        "test",
+        "task",
+        "tasks",
+        "performance",
+        "effectiveness",
+        "efficiency",
+        "score",
+        "results",
+        "result",
+        "classification",
+        "detection",
+        "segmentation",
+        "recognition",
+        "regression",
+        "prediction",
+        "generation",
+        "retrieval",
+        "reasoning",
+        "translation",
+        "estimation",
+        "clustering",
+        "ranking",
+        "optimization",
+        "embedding",
+        "embeddings",
+        "features",
+        "feature",
+        "attention",
+        "convolution",
+        "encoder",
+        "decoder",
+        "loss",
+        "single",
+        "ensemble",
+        "human",
+        "average",
+        "mean",
+        "total",
+        "time",
+        "speed",
+        "memory",
+        "size",
+        "number",
+        "of",
+        "params",
+        "parameters",
+        "error",
+        "rate",
+        "accuracy",
+        "percentage",
+        "correct",
+        "set",
+    ]
+)
 
 _LABEL_OF = {
     "Task": "TASK",
@@ -67,14 +206,18 @@ def clean(name: str) -> str:
 
 def acceptable(label: str, name: str) -> bool:
     """Whether a listed name is specific enough to match in running text."""
-    if not (2 <= len(name) <= 60) or name.lower() in _GENERIC_PHRASES:
+    if (
+        not (2 <= len(name) <= 60)
+        or name.lower() in GENERIC_PHRASES
+        or name.lower() in GENERIC_WORDS
+    ):
         return False
     if re.search(r"[\x00-\x1f<>\[\]{}|=\\]|\d\s\d|\bet al\b|\(|\)", name):
         return False
     words = name.split()
     if sum(c.isalpha() for c in name) < 2 or (len(words) == 1 and len(name) <= 3):
         return False  # `ACM`, `SK`, `1/4`: too short to be told from ordinary tokens
-    if len(words) > 6 or all(w.lower() in _GENERIC_WORDS for w in words):
+    if len(words) > 6 or all(w.lower() in GENERIC_WORDS for w in words):
         return False
     if label == "TASK":
         return len(words) >= 2 or (name.isupper() and len(name) >= 3)

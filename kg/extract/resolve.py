@@ -22,10 +22,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.canonical import canonical_name, singular
-from kg.extract.names import GENERIC
+from kg.extract.names import GENERIC_PHRASES
 
 PRIORITY = {"kg_urls": 0, "kg_model": 1, "kg_cues": 2, "kg_abbrevs": 3, "kg_gazetteer": 4}
-_GENERIC = frozenset(" ".join(line.split()) for line in GENERIC)
 
 _LEARNING_SETTINGS = re.compile(
     r"\b(?:reinforcement|federated|continual|lifelong|incremental|few-shot|zero-shot|one-shot|"
@@ -140,7 +139,7 @@ def choose(doc: Doc) -> list[Span]:
 
 def _is_generic(text: str) -> bool:
     lowered = " ".join(text.lower().split())
-    return lowered in _GENERIC or singular("METHOD", lowered) in _GENERIC
+    return lowered in GENERIC_PHRASES or singular("METHOD", lowered) in GENERIC_PHRASES
 
 
 def _propagate(doc: Doc, chosen: list[Span], taken: set[int]) -> list[Span]:

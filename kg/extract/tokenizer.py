@@ -8,7 +8,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.util import compile_infix_regex, registry
+from spacy.util import compile_infix_regex, compile_suffix_regex, registry
 
 # An address with a scheme or `www.`, or a bare code-hosting address; never ending in
 # punctuation that belongs to the sentence.
@@ -21,7 +21,6 @@ URL_PATTERN = (
 )
 URL_RE = re.compile(URL_PATTERN, re.I)
 _URL_TOKEN = re.compile(r"^(?:" + URL_PATTERN + r")$", re.I)
-_URL_END = re.compile(r"[.,;:!?)\]'*]$")
 
 
 @registry.tokenizers("kg.Tokenizer.v1")
@@ -30,15 +29,10 @@ def create_tokenizer() -> Any:
 
     def make(nlp: Language) -> Tokenizer:
         tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        default_suffix = tokenizer.suffix_search
-
-        def suffix_search(text: str) -> re.Match[str] | None:
-            # Sentence punctuation after an address is split even where spaCy's rules keep it.
-            if URL_RE.match(text):
-                return _URL_END.search(text) or default_suffix(text)
-            return default_suffix(text)  # type: ignore[no-any-return]
-
-        tokenizer.suffix_search = suffix_search
+        # A full stop after a capital or an escape ends the sentence, also after an address
+        # (`…origin_path=%2F~%2F.`); special cases such as `U.S.` are matched before suffixes.
+        suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=[A-Z%/_~=\-])\."]
+        tokenizer.suffix_search = compile_suffix_regex(suffixes).search
         infixes = list(nlp.Defaults.infixes or []) + [r"[()\[\]]", r"(?<=[)\]])-"]
         tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
         tokenizer.token_match = _URL_TOKEN.match

@@ -1,0 +1,240 @@
+"""`kg train`: a small NER model on the seed annotations, assembled with the rule components.
+
+The model is spaCy's transition-based NER on a hash-embedding CNN (`HashEmbedCNN`), sized
+for CPU speed; it is trained with fixed seeds on the train split (a tenth of it held out
+for early stopping: the dev split is never used in training or model selection). The
+shipped pipeline is: kg tokenizer → sentencizer → kg_fields → tok2vec → ner →
+kg_model_spans → the rule components; `kg_resolve` combines model and rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg.extract.pipeline import COMPONENTS, SEPARATOR, build_pipeline
+from kg.registry import load_builtins
+from kg.text import mask_markup
+
+log = logging.getLogger(__name__)
+MODEL_LABELS = ("METHOD", "DATASET", "BENCHMARK", "TASK", "METRIC")  # REPO stays with the URL rules
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """The knobs that trade speed for accuracy."""
+
+    width: int = 96
+    depth: int = 4
+    embed_size: int = 3000
+    hidden_width: int = 64
+
+
+CONFIG = """
+[paths]
+train = null
+dev = null
+
+[system]
+seed = {seed}
+gpu_allocator = null
+
+[nlp]
+lang = "en"
+pipeline = ["tok2vec","ner"]
+batch_size = 128
+
+[nlp.tokenizer]
+@tokenizers = "kg.Tokenizer.v1"
+
+[components]
+
+[components.tok2vec]
+factory = "tok2vec"
+
+[components.tok2vec.model]
+@architectures = "spacy.HashEmbedCNN.v2"
+pretrained_vectors = null
+width = {width}
+depth = {depth}
+embed_size = {embed_size}
+window_size = 1
+maxout_pieces = 3
+subword_features = true
+
+[components.ner]
+factory = "ner"
+
+[components.ner.model]
+@architectures = "spacy.TransitionBasedParser.v2"
+state_type = "ner"
+extra_state_tokens = false
+hidden_width = {hidden_width}
+maxout_pieces = 2
+use_upper = true
+nO = null
+
+[components.ner.model.tok2vec]
+@architectures = "spacy.Tok2VecListener.v1"
+width = ${{components.tok2vec.model.width}}
+upstream = "*"
+
+[corpora]
+
+[corpora.train]
+@readers = "spacy.Corpus.v1"
+path = ${{paths.train}}
+max_length = 0
+
+[corpora.dev]
+@readers = "spacy.Corpus.v1"
+path = ${{paths.dev}}
+max_length = 0
+
+[training]
+seed = ${{system.seed}}
+gpu_allocator = ${{system.gpu_allocator}}
+dropout = 0.15
+accumulate_gradient = 1
+patience = {patience}
+max_epochs = {epochs}
+max_steps = 0
+eval_frequency = {eval_frequency}
+frozen_components = []
+before_to_disk = null
+
+[training.batcher]
+@batchers = "spacy.batch_by_words.v1"
+discard_oversize = false
+tolerance = 0.2
+size = 2000
+
+[training.optimizer]
+@optimizers = "Adam.v1"
+learn_rate = 0.002
+
+[training.score_weights]
+ents_f = 1.0
+ents_p = 0.0
+ents_r = 0.0
+
+[initialize]
+vectors = null
+"""
+
+
+def gold_doc(nlp: Any, record: dict[str, Any]) -> Any:
+    """A Doc of the pipeline text of `record` with its gold mentions as entities."""
+    from spacy.tokens import Doc
+    from spacy.util import filter_spans
+
+    title, abstract = record["title"], record["abstract"]
+    doc: Doc = nlp.make_doc(mask_markup(title) + SEPARATOR + mask_markup(abstract))
+    offset = len(title) + len(SEPARATOR)
+    spans = []
+    for m in record["mentions"]:
+        if m["label"] not in MODEL_LABELS:
+            continue
+        base = 0 if m["field"] == "title" else offset
+        span = doc.char_span(
+            base + m["start"], base + m["end"], label=m["label"], alignment_mode="contract"
+        )
+        if span is not None and len(span):
+            spans.append(span)
+    doc.ents = filter_spans(spans)
+    return doc
+
+
+def write_docbin(nlp: Any, records: Iterable[dict[str, Any]], path: Path) -> int:
+    from spacy.tokens import DocBin
+
+    docs = DocBin(store_user_data=False)
+    count = 0
+    for record in records:
+        docs.add(gold_doc(nlp, record))
+        count += 1
+    docs.to_disk(path)
+    return count
+
+
+def split_holdout(
+    records: list[dict[str, Any]], seed: int = 0, holdout: float = 0.1
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(train, held-out) parts of the train split, the same for the same seed."""
+    shuffled = sorted(records, key=lambda r: r["id"])
+    random.Random(seed).shuffle(shuffled)
+    cut = max(1, int(len(shuffled) * holdout))
+    return shuffled[cut:] or shuffled, shuffled[:cut]
+
+
+def train_ner(
+    records: list[dict[str, Any]],
+    out: Path,
+    epochs: int = 40,
+    seed: int = 0,
+    size: ModelSize = ModelSize(),
+    holdout: float = 0.1,
+) -> Path:
+    """Train the NER on `records` (gold, with text) and save the [tok2vec, ner] pipeline in `out`."""
+    from spacy.cli.train import train as spacy_train
+
+    load_builtins("components")
+    train, valid = split_holdout(records, seed, holdout)
+    maker = build_pipeline()
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
+        write_docbin(maker, train, tmp / "train.spacy")
+        write_docbin(maker, valid, tmp / "valid.spacy")
+        config = tmp / "config.cfg"
+        config.write_text(
+            CONFIG.format(
+                seed=seed,
+                epochs=epochs,
+                patience=max(1600, epochs * 40),
+                eval_frequency=max(10, len(train) // 8),
+                width=size.width,
+                depth=size.depth,
+                embed_size=size.embed_size,
+                hidden_width=size.hidden_width,
+            )
+        )
+        spacy_train(
+            config,
+            tmp / "output",
+            overrides={
+                "paths.train": str(tmp / "train.spacy"),
+                "paths.dev": str(tmp / "valid.spacy"),
+            },
+        )
+        best = tmp / "output" / "model-best"
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(best if best.exists() else tmp / "output" / "model-last", out)
+    return out
+
+
+def assemble(ner_dir: Path, out: Path) -> Path:
+    """Add the sentence and rule components to a trained [tok2vec, ner] pipeline and save it."""
+    import spacy
+
+    load_builtins("components")
+    nlp = spacy.load(ner_dir)
+    nlp.add_pipe("sentencizer", first=True)
+    nlp.add_pipe("kg_fields", after="sentencizer")
+    nlp.add_pipe("kg_model_spans", after="ner")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    nlp.meta["name"] = "kg_extractor"
+    from kg import __version__
+
+    nlp.meta["version"] = __version__
+    if out.exists():
+        shutil.rmtree(out)
+    nlp.to_disk(out)
+    return out

@@ -1,0 +1,81 @@
+"""Training data and a one-epoch smoke test of `kg train` (CI never trains the shipped model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.train.annotations import join_gold, locate, read_annotations, split_of
+from kg.types import Paper
+
+from .conftest import seeds_or_skip
+
+
+def test_locate_prefers_longest_and_skips_urls() -> None:
+    paper = Paper(
+        "p", "", "We use MMLU-Pro and MMLU; code at https://github.com/x/MMLU. In 23.29mAP terms."
+    )
+    mentions = locate(
+        paper,
+        [
+            ("MMLU", "BENCHMARK"),
+            ("MMLU-Pro", "BENCHMARK"),
+            ("https://github.com/x/MMLU", "REPO"),
+            ("mAP", "METRIC"),
+        ],
+    )
+    assert [m["text"] for m in mentions] == ["MMLU-Pro", "MMLU", "https://github.com/x/MMLU", "mAP"]
+
+
+def test_split_is_fixed_and_about_one_in_five() -> None:
+    ids = [f"t:{i:05d}" for i in range(2000)]
+    dev = sum(split_of(i) == "dev" for i in ids)
+    assert 300 < dev < 500
+    assert [split_of(i) for i in ids] == [split_of(i) for i in ids]
+
+
+def test_annotations_hold_no_text_and_follow_the_labels() -> None:
+    annotations = read_annotations()
+    assert len(annotations) > 400
+    for a in annotations:
+        assert "abstract" not in a and "title" not in a
+        assert a["split"] in ("train", "dev")
+        assert all(
+            m["label"] in ("METHOD", "DATASET", "BENCHMARK", "TASK", "METRIC", "REPO")
+            for m in a["mentions"]
+        )
+
+
+def test_annotations_join_the_seed_texts() -> None:
+    files = seeds_or_skip()
+    gold = list(join_gold(files))
+    assert len(gold) == len(read_annotations())
+    for record in gold:
+        for m in record["mentions"]:
+            assert record[m["field"]][m["start"] : m["end"]] == m["text"]
+
+
+def test_training_smoke(tmp_path: Path) -> None:
+    files = seeds_or_skip()
+    from kg.extract.pipeline import extract_paper, load_pipeline
+    from kg.train.model import ModelSize, assemble, train_ner
+
+    records = list(join_gold(files, split="train"))[:12]
+    ner = train_ner(
+        records,
+        tmp_path / "ner",
+        epochs=1,
+        size=ModelSize(width=32, depth=1, embed_size=500, hidden_width=16),
+    )
+    model = assemble(ner, tmp_path / "model")
+    nlp = load_pipeline(model)
+    assert "ner" in nlp.pipe_names and "kg_model_spans" in nlp.pipe_names
+    ex = extract_paper(Paper("p", "", "Code at https://github.com/x/y. We use BERT on GLUE."), nlp)
+    assert {m.text for m in ex.mentions} >= {"https://github.com/x/y"}
+
+
+@pytest.mark.parametrize("split", ["train", "dev"])
+def test_splits_are_disjoint_and_complete(split: str) -> None:
+    annotations = read_annotations()
+    assert {a["id"] for a in annotations if a["split"] == split}
