@@ -70,7 +70,7 @@ def test_training_smoke(tmp_path: Path) -> None:
     )
     model = assemble(ner, tmp_path / "model")
     nlp = load_pipeline(model)
-    assert "ner" in nlp.pipe_names and "kg_model_spans" in nlp.pipe_names
+    assert "tagger" in nlp.pipe_names and "kg_model_spans" in nlp.pipe_names
     ex = extract_paper(Paper("p", "", "Code at https://github.com/x/y. We use BERT on GLUE."), nlp)
     assert {m.text for m in ex.mentions} >= {"https://github.com/x/y"}
 

@@ -146,9 +146,14 @@ def _propagate(doc: Doc, chosen: list[Span], taken: set[int]) -> list[Span]:
     """Further whole-token occurrences of chosen names (ANNOTATION.md rule 7)."""
     extra: list[Span] = []
     by_text = {s.text: s for s in chosen if s.label_ != "REPO"}
+    if not by_text:
+        return extra
+    whole = doc.text  # spaCy rebuilds this from the tokens on every access: read it once
     for text, span in sorted(by_text.items(), key=lambda kv: -len(kv[0])):
-        for match in re.finditer(re.escape(text), doc.text):
-            found = doc.char_span(match.start(), match.end())
+        start = whole.find(text)
+        while start >= 0:
+            found = doc.char_span(start, start + len(text))
+            start = whole.find(text, start + 1)
             if found is None or any(i in taken for i in range(found.start, found.end)):
                 continue
             taken.update(range(found.start, found.end))

@@ -7,7 +7,10 @@ measures METRICs, learning settings TASKs), else the label most papers gave it; 
 listed in `CONTEXTUAL` keep their per-paper label because they truly differ by paper.
 Links follow the adjudicated labels.
 
-Usage: python -m kg.train.adjudicate BATCH.jsonl ... [--corpus ../shared/seeds]
+Batches written with their own text (`title`, `abstract`: the synthetic abstracts the
+project wrote) go to a second file that keeps the text, since it is ours to ship.
+
+Usage: python -m kg.train.adjudicate BATCH.jsonl ... [--synthetic SYNTH.jsonl ...] [--corpus ../shared/seeds]
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 from kg.export.core import atomic_path
 from kg.ingest import read_papers
 from kg.train.annotations import annotation_path, locate, split_of, text_sha1
-from kg.types import ALLOWED
+from kg.types import ALLOWED, Paper
 
 DECISIONS = {
     "cross-entropy": "METHOD",
@@ -58,12 +61,15 @@ def adjudicate(batches: list[dict[str, Any]]) -> tuple[dict[str, str], Counter[s
     return labels, changed
 
 
-def convert(batches: list[dict[str, Any]], corpus: list[str]) -> list[dict[str, Any]]:
-    labels, _ = adjudicate(batches)
-    papers = {p.id: p for p in read_papers(corpus)}
+def convert(
+    batches: list[dict[str, Any]], corpus: list[str], labels: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Offset records for `batches`; texts come from `corpus` or, when a batch has one, from the batch."""
+    labels = labels if labels is not None else adjudicate(batches)[0]
+    papers = {p.id: p for p in read_papers(corpus)} if corpus else {}
     out = []
     for record in batches:
-        paper = papers[record["id"]]
+        paper = papers.get(record["id"]) or Paper(record["id"], record["title"], record["abstract"])
         surface_labels = {
             m["text"]: m["label"] if m["text"] in CONTEXTUAL else labels[m["text"]]
             for m in record["mentions"]
