@@ -22,6 +22,7 @@ _BUILTINS = {
         "kg.extract.cues",
         "kg.extract.resolve",
         "kg.extract.relations",
+        "kg.extract.links",
     ),
     "readers": ("kg.ingest.layout", "kg.ingest.records", "kg.ingest.bibtex"),
     "exporters": (

@@ -111,13 +111,32 @@ def _candidates(doc: Doc) -> list[tuple[Span, str, str]]:
     return found
 
 
-def choose(doc: Doc) -> list[Span]:
+# How candidates are ranked: URLs first always; then either the longest span (ties by
+# source priority) or the trained model's spans before any rule's.
+POLICIES = {
+    "longest": lambda span, source: (
+        source != "kg_urls",
+        -len(span.text),
+        PRIORITY[source],
+        span.start,
+    ),
+    "model_first": lambda span, source: (
+        source != "kg_urls",
+        source != "kg_model",
+        -len(span.text),
+        PRIORITY[source],
+        span.start,
+    ),
+}
+
+
+def choose(doc: Doc, policy: str = "longest") -> list[Span]:
     """The mentions of `doc` under the policy of this module."""
     chosen: list[Span] = []
     taken: set[int] = set()
     ranked = sorted(
         _candidates(doc),
-        key=lambda c: (c[2] != "kg_urls", -len(c[0].text), PRIORITY[c[2]], c[0].start),
+        key=lambda c: POLICIES[policy](c[0], c[2]),
     )
     for span, label, source in ranked:
         if _is_generic(span.text) or any(i in taken for i in range(span.start, span.end)):
@@ -170,13 +189,18 @@ def _propagate(doc: Doc, chosen: list[Span], taken: set[int]) -> list[Span]:
     return extra
 
 
-@Language.factory("kg_resolve")
+@Language.factory("kg_resolve", default_config={"policy": "longest"})
 class MentionResolver:
     """Writes the final mentions to `doc.spans["kg_mentions"]` (see the module docstring)."""
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, policy: str) -> None:
+        if policy not in POLICIES:
+            raise ValueError(
+                f"kg_resolve: unknown policy {policy!r} (choose from {', '.join(POLICIES)})"
+            )
         self.name = name
+        self.policy = policy
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["kg_mentions"] = choose(doc)
+        doc.spans["kg_mentions"] = choose(doc, self.policy)
         return doc

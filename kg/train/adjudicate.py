@@ -79,36 +79,56 @@ def convert(
             label = surface_labels.get(link["entity"], link["label"])
             if link["relation"] in ALLOWED[label] and {**link, "label": label} not in links:
                 links.append({**link, "label": label})
-        out.append(
-            {
+        converted: dict[str, Any] = {
+            "id": paper.id,
+            "sha1": text_sha1(paper.title, paper.abstract),
+            "split": split_of(paper.id),
+            "mentions": locate(paper, surface_labels.items()),
+            "links": links,
+            "abbreviations": record.get("abbreviations", []),
+        }
+        if "abstract" in record:  # our own text: kept, and always training data
+            converted = {
                 "id": paper.id,
-                "sha1": text_sha1(paper.title, paper.abstract),
-                "split": split_of(paper.id),
-                "mentions": locate(paper, surface_labels.items()),
-                "links": links,
-                "abbreviations": record.get("abbreviations", []),
+                "title": paper.title,
+                "abstract": paper.abstract,
+                **converted,
+                "split": "train",
             }
-        )
+        out.append(converted)
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("batches", nargs="+", type=Path)
+    parser.add_argument("--synthetic", nargs="*", type=Path, default=[])
     parser.add_argument("--corpus", default="../shared/seeds")
     parser.add_argument("--out", type=Path, default=annotation_path())
+    parser.add_argument(
+        "--synthetic-out", type=Path, default=annotation_path().with_name("synthetic.jsonl")
+    )
     args = parser.parse_args()
     batches = [json.loads(line) for path in args.batches for line in path.open() if line.strip()]
-    _, changed = adjudicate(batches)
-    records = convert(batches, [args.corpus])
-    with atomic_path(args.out) as tmp, tmp.open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    mentions = sum(len(r["mentions"]) for r in records)
-    print(
-        f"{len(records)} papers, {mentions} mentions, {sum(len(r['links']) for r in records)} links; "
-        f"relabelled {sum(changed.values())} mentions of {len(changed)} surfaces: {dict(changed)}"
+    synthetic = [
+        json.loads(line) for path in args.synthetic for line in path.open() if line.strip()
+    ]
+    labels, changed = adjudicate(batches + synthetic)
+    outputs = (
+        (convert(batches, [args.corpus], labels), args.out),
+        (convert(synthetic, [], labels), args.synthetic_out),
     )
+    for records, target in outputs:
+        if not records:
+            continue
+        with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        mentions = sum(len(r["mentions"]) for r in records)
+        print(
+            f"{target}: {len(records)} papers, {mentions} mentions, {sum(len(r['links']) for r in records)} links"
+        )
+    print(f"relabelled {sum(changed.values())} mentions of {len(changed)} surfaces")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,227 @@
+"""`kg_links`: a learned decision of which entities a paper links to, and by which relation.
+
+Candidates are the paper's entities (mentions grouped by label and canonical name). For
+each relation its label allows, a logistic regression over hashed sparse features scores
+the candidate; a link is kept above `threshold`. Features: the label; the relations and
+cue rules `kg_relations` fired; position (title, first or last sentence); number of
+mentions; the component each mention came from; the words around each mention and the
+words of its sentence. The rule relations are inputs here, not answers: annotators link
+only the entities a paper really proposes, uses or evaluates on.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.ids import entity_key
+from kg.types import ALLOWED, RELATIONS
+
+DIM = 1 << 18
+
+
+def _hash(feature: str) -> int:
+    return zlib.crc32(feature.encode()) % DIM
+
+
+def entities(doc: Doc) -> dict[tuple[str, str], list[Span]]:
+    """The paper's mentions grouped by (label, identity key of the canonical name)."""
+    groups: dict[tuple[str, str], list[Span]] = defaultdict(list)
+    for span in doc.spans.get("kg_mentions", []):
+        groups[(span.label_, entity_key(span.label_, span.kb_id_))].append(span)
+    return groups
+
+
+def features(
+    doc: Doc, mentions: list[Span], rules: dict[tuple[int, int], list[tuple[str, str]]]
+) -> list[str]:
+    """Sparse features of one candidate entity."""
+    label = mentions[0].label_
+    found = {f"label={label}", f"count={min(len(mentions), 4)}"}
+    title_end = next((t.i for t in doc if "\n\n" in t.text), 0)
+    sentences = list(doc.sents)
+    last = sentences[-1].start if sentences else 0
+    for span in mentions:
+        found.add(f"src={span.id_}")
+        if span.start < title_end:
+            found.add("in_title")
+        sent = span.sent
+        if sent.start <= title_end + 1:
+            found.add("first_sentence")
+        if sent.start == last:
+            found.add("last_sentence")
+        for relation, rule in rules.get((span.start, span.end), []):
+            found.update({f"rule={relation}", f"cue={rule}", f"{label}|rule={relation}"})
+        for offset in (-3, -2, -1):
+            if span.start + offset >= sent.start:
+                found.add(f"L{offset}={doc[span.start + offset].lower_}")
+        for offset in (0, 1, 2):
+            if span.end + offset < sent.end:
+                found.add(f"R{offset}={doc[span.end + offset].lower_}")
+        found.update(f"S={t.lower_}" for t in sent if t.is_alpha and not t.is_stop)
+        found.update(f"{label}|S={t.lower_}" for t in sent if t.lower_ in _CUES)
+    return sorted(found)
+
+
+_CUES = frozenset(
+    [
+        "propose",
+        "proposed",
+        "introduce",
+        "present",
+        "our",
+        "outperform",
+        "outperforms",
+        "outperforming",
+        "baseline",
+        "baselines",
+        "than",
+        "compared",
+        "comparison",
+        "against",
+        "using",
+        "use",
+        "uses",
+        "based",
+        "on",
+        "evaluate",
+        "evaluated",
+        "experiments",
+        "benchmark",
+        "benchmarks",
+        "dataset",
+        "datasets",
+        "achieve",
+        "achieves",
+        "results",
+        "code",
+        "available",
+        "release",
+        "new",
+        "novel",
+        "named",
+        "called",
+        "dubbed",
+        "train",
+        "trained",
+        "fine-tuned",
+        "leverage",
+        "adopt",
+        "existing",
+        "prior",
+        "previous",
+    ]
+)
+
+
+def vectorise(feats: Iterable[str]) -> np.ndarray:
+    return np.fromiter(sorted({_hash(f) for f in feats}), dtype=np.int64)
+
+
+@Language.factory("kg_links", default_config={"threshold": 0.5})
+class LinkClassifier:
+    """Replaces `doc.spans["kg_relations"]` by the learned decisions, when weights are loaded."""
+
+    def __init__(self, nlp: Language, name: str, threshold: float) -> None:
+        self.name = name
+        self.threshold = threshold
+        self.weights: dict[str, np.ndarray] = {}
+        self.bias: dict[str, float] = {}
+
+    def score(self, feats: list[str]) -> dict[str, float]:
+        index = vectorise(feats)
+        return {
+            r: float(1 / (1 + np.exp(-(self.weights[r][index].sum() + self.bias[r]))))
+            for r in self.weights
+        }
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.weights:
+            return doc
+        rules: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+        for span in doc.spans.get("kg_relations", []):
+            rules[(span.start, span.end)].append((span.label_, span.id_))
+        decided: list[Span] = []
+        for (label, _), mentions in entities(doc).items():
+            scores = self.score(features(doc, mentions, rules))
+            for relation in RELATIONS:
+                if relation in ALLOWED[label] and scores.get(relation, 0.0) >= self.threshold:
+                    evidence = next(
+                        (
+                            m
+                            for m in mentions
+                            if any(r == relation for r, _ in rules.get((m.start, m.end), []))
+                        ),
+                        mentions[0],
+                    )
+                    decided.append(
+                        Span(
+                            doc,
+                            evidence.start,
+                            evidence.end,
+                            label=relation,
+                            kb_id=evidence.kb_id_,
+                            span_id="learned",
+                        )
+                    )
+        doc.spans["kg_relations"] = sorted(decided, key=lambda s: s.start)
+        return doc
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.weights:
+            # Sparse storage: only the hashed features that training touched.
+            arrays: dict[str, Any] = {}
+            for relation, w in self.weights.items():
+                nz = np.flatnonzero(w)
+                arrays[f"{relation}.index"] = nz.astype(np.int32)
+                arrays[f"{relation}.value"] = w[nz].astype(np.float32)
+                arrays[f"{relation}.bias"] = np.array([self.bias[relation]], dtype=np.float32)
+            np.savez_compressed(path / "weights.npz", **arrays)
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> LinkClassifier:
+        file = Path(path) / "weights.npz"
+        if file.exists():
+            data = np.load(file)
+            for relation in RELATIONS:
+                if f"{relation}.index" in data:
+                    w = np.zeros(DIM, dtype=np.float32)
+                    w[data[f"{relation}.index"]] = data[f"{relation}.value"]
+                    self.weights[relation] = w
+                    self.bias[relation] = float(data[f"{relation}.bias"][0])
+        return self
+
+    def fit(
+        self,
+        examples: list[tuple[list[str], set[str]]],
+        labels_of: list[str],
+        epochs: int = 20,
+        rate: float = 0.2,
+        l2: float = 1e-5,
+        seed: int = 0,
+    ) -> None:
+        """Train one logistic regression per relation by SGD on (features, gold relations) examples."""
+        rng = np.random.default_rng(seed)
+        rows = [vectorise(f) for f, _ in examples]
+        for relation in RELATIONS:
+            usable = [i for i, lab in enumerate(labels_of) if relation in ALLOWED[lab]]
+            if not usable:
+                continue
+            w = np.zeros(DIM, dtype=np.float32)
+            b = 0.0
+            for _ in range(epochs):
+                for i in rng.permutation(usable):
+                    idx = rows[i]
+                    p = 1 / (1 + np.exp(-(w[idx].sum() + b)))
+                    g = p - (1.0 if relation in examples[i][1] else 0.0)
+                    w[idx] -= rate * (g + l2 * w[idx])
+                    b -= rate * g
+            self.weights[relation], self.bias[relation] = w, b

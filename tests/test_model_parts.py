@@ -1,0 +1,69 @@
+"""The pieces around the trained model: tag decoding, resolver policies, the link classifier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from kg.extract.links import LinkClassifier
+from kg.extract.model_spans import spans_from_tags
+from kg.extract.resolve import choose
+from kg.registry import load_builtins
+
+load_builtins("components")
+
+
+@pytest.fixture()
+def blank() -> Any:
+    return spacy.blank("en")
+
+
+def test_bio_tags_decode_to_spans(blank: Any) -> None:
+    doc = blank.make_doc("We use Graph Neural Networks on Cora today")
+    for token, tag in zip(
+        doc, ["O", "O", "B-METHOD", "I-METHOD", "I-METHOD", "O", "I-DATASET", "O"], strict=True
+    ):
+        token.tag_ = tag
+    assert [(s.text, s.label_) for s in spans_from_tags(doc)] == [
+        ("Graph Neural Networks", "METHOD"),
+        ("Cora", "DATASET"),
+    ]
+
+
+def test_bio_label_change_splits_spans(blank: Any) -> None:
+    doc = blank.make_doc("BERT GLUE")
+    doc[0].tag_, doc[1].tag_ = "B-METHOD", "I-BENCHMARK"
+    assert [(s.text, s.label_) for s in spans_from_tags(doc)] == [
+        ("BERT", "METHOD"),
+        ("GLUE", "BENCHMARK"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"), [("longest", "Graph Neural Network"), ("model_first", "Graph Neural")]
+)
+def test_resolver_policies(blank: Any, policy: str, expected: str) -> None:
+    doc = blank.make_doc("A Graph Neural Network here")
+    doc.spans["kg_gazetteer"] = [Span(doc, 1, 4, label="METHOD")]
+    doc.spans["kg_model"] = [Span(doc, 1, 3, label="METHOD")]
+    assert [s.text for s in choose(doc, policy)] == [expected]
+
+
+def test_link_classifier_learns_saves_and_loads(blank: Any, tmp_path: Path) -> None:
+    classifier = LinkClassifier(blank, "kg_links", threshold=0.5)
+    examples = [
+        (["label=METHOD", "rule=proposes"], {"proposes"}),
+        (["label=METHOD", "rule=uses"], {"uses"}),
+    ] * 20
+    classifier.fit(examples, ["METHOD"] * len(examples), epochs=5)
+    assert classifier.score(["label=METHOD", "rule=proposes"])["proposes"] > 0.8
+    assert classifier.score(["label=METHOD", "rule=uses"])["proposes"] < 0.2
+    classifier.to_disk(tmp_path)
+    loaded = LinkClassifier(blank, "kg_links", threshold=0.5).from_disk(tmp_path)
+    assert loaded.score(["label=METHOD", "rule=uses"]) == pytest.approx(
+        classifier.score(["label=METHOD", "rule=uses"]), abs=1e-5
+    )
