@@ -140,10 +140,18 @@ def gazetteer(
         "kg/data/gazetteer.tsv"
     ),
 ) -> None:
-    """Rebuild the shipped gazetteer from ../shared/data/gazetteer and kg/data/curated.tsv."""
-    from kg.extract.names import build_gazetteer
+    """Rebuild the shipped gazetteer from ../shared/data/gazetteer, kg/data/curated.tsv and our annotations.
 
-    counts = build_gazetteer(shared, Path(__file__).parent / "data" / "curated.tsv", out)
+    Annotated names come from the train split of the seed annotations and the synthetic
+    abstracts, never from the dev split.
+    """
+    from kg.extract.names import build_gazetteer
+    from kg.train.annotations import join_gold, read_synthetic
+
+    annotated = (
+        list(join_gold(sorted((shared / "seeds").glob("*.txt")), split="train")) + read_synthetic()
+    )
+    counts = build_gazetteer(shared, Path(__file__).parent / "data" / "curated.tsv", out, annotated)
     typer.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
@@ -221,22 +229,32 @@ def train(
         typer.Option(help="Texts of the annotated papers (default: ../shared/seeds)."),
     ] = None,
     limit: Annotated[int, typer.Option(help="Train on the first N papers only (0: all).")] = 0,
+    no_synthetic: Annotated[
+        bool, typer.Option("--no-synthetic", help="Leave out the synthetic abstracts.")
+    ] = False,
 ) -> None:
     """Train the NER on the train split of the seed annotations and assemble the shipped pipeline."""
     import tempfile
 
-    from kg.train.annotations import default_corpus, join_gold
-    from kg.train.model import assemble, train_ner
+    from kg.train.annotations import default_corpus, join_gold, read_synthetic
+    from kg.train.links import train_links
+    from kg.train.model import assemble, load_trained, train_ner
 
     records = list(join_gold(corpus or default_corpus(), split="train"))
+    synthetic = [] if no_synthetic else read_synthetic()
     if limit:
-        records = records[:limit]
+        records, synthetic = records[:limit], synthetic[:limit]
     if not records:
         _fail("no annotated paper found: is ../shared/seeds beside the checkout?")
     with tempfile.TemporaryDirectory() as tmp:
-        ner = train_ner(records, Path(tmp) / "ner", epochs=epochs, seed=seed)
+        ner = train_ner(records, Path(tmp) / "ner", epochs=epochs, seed=seed, extra=synthetic)
         assemble(ner, out)
-    typer.echo(f"trained on {len(records)} papers; pipeline in {out}")
+    nlp = load_trained(out)
+    train_links(nlp, records + synthetic, seed=seed)
+    nlp.to_disk(out)
+    typer.echo(
+        f"trained on {len(records)} seed papers and {len(synthetic)} synthetic abstracts; pipeline in {out}"
+    )
 
 
 def main() -> None:

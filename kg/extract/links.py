@@ -70,6 +70,9 @@ def features(
     return sorted(found)
 
 
+# Rule decisions kept whatever the classifier says (rule names are `kg_relations` span ids).
+STRONG_RULES = frozenset({"has_code", "named", "title"})
+
 _CUES = frozenset(
     [
         "propose",
@@ -150,7 +153,13 @@ class LinkClassifier:
             rules[(span.start, span.end)].append((span.label_, span.id_))
         decided: list[Span] = []
         for (label, _), mentions in entities(doc).items():
-            scores = self.score(features(doc, mentions, rules))
+            # An address in the abstract is always the paper's code, and a name the paper
+            # coins ("named X", "X: …" titles) is its proposal: no classifier overrules that.
+            scores = {} if label == "REPO" else self.score(features(doc, mentions, rules))
+            for mention in mentions:
+                for relation, rule in rules.get((mention.start, mention.end), []):
+                    if rule in STRONG_RULES:
+                        scores[relation] = 1.0
             for relation in RELATIONS:
                 if relation in ALLOWED[label] and scores.get(relation, 0.0) >= self.threshold:
                     evidence = next(

@@ -11,10 +11,11 @@ import csv
 import json
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 # Phrases ANNOTATION.md says are never entities (rules 1 and 8), and research fields,
 # which are broader than a task.
@@ -276,7 +277,9 @@ def _expand(label: str, name: str) -> Iterator[tuple[str, str]]:
     yield label, name
 
 
-def build_gazetteer(shared: Path, curated: Path, out: Path) -> dict[str, int]:
+def build_gazetteer(
+    shared: Path, curated: Path, out: Path, annotated: Iterable[dict[str, Any]] = ()
+) -> dict[str, int]:
     """Write the gazetteer TSV (label, name, sources) and return counts per label.
 
     Curated names win label conflicts; otherwise a name keeps the label most sources
@@ -288,6 +291,10 @@ def build_gazetteer(shared: Path, curated: Path, out: Path) -> dict[str, int]:
     for row in _tsv(curated):
         curated_labels[row["name"]] = row["label"]
         votes[row["name"]][row["label"]].add("kg-curated")
+    # Names our own annotations label reliably vote like a curated list does.
+    for label, name, source in names_from_annotations(annotated):
+        votes[name][label].add(source)
+        curated_labels.setdefault(name, label)
     for label, raw, source in _shared_names(shared / "data" / "gazetteer"):
         for lab, name in _expand(label, raw):
             if lab == "DATASET" and _BENCH_WORDS.search(name):
@@ -330,3 +337,30 @@ def load_gazetteer(path: str | Path | None = None) -> list[tuple[str, str]]:
         if len(parts) >= 2:
             pairs.append((parts[0], parts[1]))
     return pairs
+
+
+def names_from_annotations(
+    records: Iterable[dict[str, Any]], min_precision: float = 0.7
+) -> Iterator[tuple[str, str, str]]:
+    """(label, name, "kg-annotations") for annotated names that are reliable in running text.
+
+    A name qualifies when most of its whole-word occurrences in the annotated texts are
+    annotated with its majority label (`min_precision`), and it was annotated at least
+    twice, or once if it looks like a proper name (`GPT-4`, `MiniGrid`).
+    """
+    records = list(records)
+    labelled: dict[str, Counter[str]] = defaultdict(Counter)
+    for record in records:
+        for mention in record["mentions"]:
+            labelled[mention["text"]][mention["label"]] += 1
+    texts = [f"{r['title']}\n{r['abstract']}" for r in records]
+    for name, counts in labelled.items():
+        label, hits = counts.most_common(1)[0]
+        if label == "REPO" or name.lower() in GENERIC_PHRASES or len(name) < 2:
+            continue
+        if hits < (1 if name_shaped(name) else 2):
+            continue
+        pattern = re.compile(r"(?<![0-9A-Za-z])" + re.escape(name) + r"(?![0-9A-Za-z])")
+        total = sum(len(pattern.findall(text)) for text in texts)
+        if total and hits / total >= min_precision:
+            yield label, name, "kg-annotations"

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.canonical import canonical_name, singular
-from kg.extract.names import GENERIC_PHRASES
+from kg.extract.names import GENERIC_PHRASES, name_shaped
 
 PRIORITY = {"kg_urls": 0, "kg_model": 1, "kg_cues": 2, "kg_abbrevs": 3, "kg_gazetteer": 4}
 
@@ -130,12 +130,29 @@ POLICIES = {
 }
 
 
-def choose(doc: Doc, policy: str = "longest") -> list[Span]:
+def _admit(
+    candidate: tuple[Span, str, str], model_labels: frozenset[str] | None, names_only: bool
+) -> bool:
+    """Whether a candidate may compete: rule spans always; model spans per the configuration."""
+    span, label, source = candidate
+    if source != "kg_model":
+        return True
+    if model_labels is not None and label not in model_labels:
+        return False
+    return not names_only or name_shaped(span.text)
+
+
+def choose(
+    doc: Doc,
+    policy: str = "longest",
+    model_labels: frozenset[str] | None = None,
+    model_names_only: bool = False,
+) -> list[Span]:
     """The mentions of `doc` under the policy of this module."""
     chosen: list[Span] = []
     taken: set[int] = set()
     ranked = sorted(
-        _candidates(doc),
+        (c for c in _candidates(doc) if _admit(c, model_labels, model_names_only)),
         key=lambda c: POLICIES[policy](c[0], c[2]),
     )
     for span, label, source in ranked:
@@ -189,18 +206,34 @@ def _propagate(doc: Doc, chosen: list[Span], taken: set[int]) -> list[Span]:
     return extra
 
 
-@Language.factory("kg_resolve", default_config={"policy": "longest"})
+@Language.factory(
+    "kg_resolve",
+    default_config={"policy": "longest", "model_labels": None, "model_names_only": False},
+)
 class MentionResolver:
     """Writes the final mentions to `doc.spans["kg_mentions"]` (see the module docstring)."""
 
-    def __init__(self, nlp: Language, name: str, policy: str) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        policy: str,
+        model_labels: list[str] | None,
+        model_names_only: bool,
+    ) -> None:
         if policy not in POLICIES:
             raise ValueError(
                 f"kg_resolve: unknown policy {policy!r} (choose from {', '.join(POLICIES)})"
             )
         self.name = name
         self.policy = policy
+        # The labels the trained model may contribute (None: all of them).
+        self.model_labels = frozenset(model_labels) if model_labels is not None else None
+        # Accept only proper-looking model spans (`CoreGuard`, `SI2E`), not lower-case phrases.
+        self.model_names_only = model_names_only
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["kg_mentions"] = choose(doc, self.policy)
+        doc.spans["kg_mentions"] = choose(
+            doc, self.policy, self.model_labels, self.model_names_only
+        )
         return doc

@@ -115,3 +115,8 @@ def default_corpus() -> list[Path]:
     """The seed files beside the checkout (../shared/seeds), where the annotations come from."""
     root = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
     return sorted(root.glob("*.txt"))
+
+
+def read_synthetic(path: str | Path | None = None) -> list[dict[str, Any]]:
+    """The project's own annotated synthetic abstracts (text included); always training data."""
+    return read_annotations(path or annotation_path().with_name("synthetic.jsonl"))
