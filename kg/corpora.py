@@ -56,48 +56,35 @@ def _mention(
     }
 
 
+def _token_record(
+    doc_id: str, tokens: list[str], ner: list[list[list[Any]]], mapping: dict[str, str]
+) -> Record:
+    """A record from document-level tokens and per-sentence `[start, end, label]` (inclusive) spans."""
+    text, starts = _joined(tokens)
+    mentions = [
+        _mention(text, starts, tokens, s, e, mapping[lab])
+        for sentence in ner
+        for s, e, lab in sentence
+        if lab in mapping
+    ]
+    return {"id": doc_id, "title": "", "abstract": text, "mentions": mentions, "links": []}
+
+
 def read_scierc(root: Path) -> Iterator[Record]:
-    mapping = MAPPINGS["scierc"]
     with (root / "scierc" / "test.json").open(encoding="utf-8") as handle:
         for line in handle:
             doc = json.loads(line)
             tokens = [t for sentence in doc["sentences"] for t in sentence]
-            text, starts = _joined(tokens)
-            mentions = [
-                _mention(text, starts, tokens, s, e, mapping[lab])
-                for sentence in doc["ner"]
-                for s, e, lab in sentence
-                if lab in mapping
-            ]
-            yield {
-                "id": doc["doc_key"],
-                "title": "",
-                "abstract": text,
-                "mentions": mentions,
-                "links": [],
-            }
+            yield _token_record(doc["doc_key"], tokens, doc["ner"], MAPPINGS["scierc"])
 
 
 def read_scier(root: Path) -> Iterator[Record]:
-    mapping = MAPPINGS["scier"]
     with (root / "scier" / "PLM" / "test.jsonl").open(encoding="utf-8") as handle:
         for line in handle:
             doc = json.loads(line)
-            tokens = doc["doc_tokens"]
-            text, starts = _joined(tokens)
-            mentions = [
-                _mention(text, starts, tokens, s, e, mapping[lab])
-                for sentence in doc["ner"]
-                for s, e, lab in sentence
-                if lab in mapping
-            ]
-            yield {
-                "id": str(doc["doc_id"]),
-                "title": "",
-                "abstract": text,
-                "mentions": mentions,
-                "links": [],
-            }
+            yield _token_record(
+                str(doc["doc_id"]), doc["doc_tokens"], doc["ner"], MAPPINGS["scier"]
+            )
 
 
 def read_tdmsci(root: Path) -> Iterator[Record]:
