@@ -17,6 +17,9 @@ app = typer.Typer(
 )
 query_app = typer.Typer(help="Query a built graph.", no_args_is_help=True)
 app.add_typer(query_app, name="query")
+export_app = typer.Typer(help="Export a built graph to other stores.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+GraphDir = Annotated[Path, typer.Option("--graph", help="A folder made by `kg build`.")]
 
 Inputs = Annotated[
     list[Path], typer.Argument(help="Files or folders of papers (txt, jsonl, json, csv, tsv, bib).")
@@ -255,6 +258,58 @@ def train(
     typer.echo(
         f"trained on {len(records)} seed papers and {len(synthetic)} synthetic abstracts; pipeline in {out}"
     )
+
+
+@export_app.command("neo4j")
+def export_neo4j_cli(
+    graph: GraphDir,
+    uri: Annotated[
+        str, typer.Option(envvar="NEO4J_URI", help="Bolt URI, e.g. bolt://127.0.0.1:7687.")
+    ],
+    user: Annotated[str | None, typer.Option(envvar="NEO4J_USER")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(envvar="NEO4J_PASSWORD", help="Better given by the environment or .env."),
+    ] = None,
+    database: Annotated[str | None, typer.Option(envvar="NEO4J_DATABASE")] = None,
+    batch_size: Annotated[int, typer.Option(min=1)] = 500,
+    dialect: Annotated[
+        str, typer.Option(help="neo4j, or falkordb for FalkorDB's Bolt endpoint.")
+    ] = "neo4j",
+) -> None:
+    """Load the graph into Neo4j with batched, idempotent UNWIND … MERGE."""
+    from kg.export.neo4j import ExportError, export_neo4j
+    from kg.graph import load_graph
+
+    try:
+        counts = export_neo4j(
+            load_graph(graph), uri, user, password, database, batch_size, dialect, progress=True
+        )
+    except (ExportError, FileNotFoundError) as err:
+        _fail(str(err))
+        return
+    typer.echo(
+        f"merged {counts['nodes']} nodes and {counts['relationships']} relationships into {uri}"
+    )
+
+
+@export_app.command("neo4j-csv")
+def export_neo4j_csv_cli(
+    graph: GraphDir, out: Annotated[Path, typer.Option("--out", help="Folder for the CSV files.")]
+) -> None:
+    """Write node and relationship CSVs for `neo4j-admin database import full`."""
+    from kg.export.neo4j_csv import import_command, write_neo4j_csv
+    from kg.graph import load_graph
+
+    try:
+        counts = write_neo4j_csv(load_graph(graph), out)
+    except FileNotFoundError as err:
+        _fail(str(err))
+        return
+    typer.echo(
+        f"wrote {counts['nodes']} nodes and {counts['relationships']} relationships to {out}"
+    )
+    typer.echo("import with: " + import_command(out))
 
 
 def main() -> None:

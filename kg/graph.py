@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import networkx as nx
 
@@ -23,7 +24,7 @@ KIND = {
     "METRIC": "Metric",
     "REPO": "Repository",
 }
-__all__ = ["KIND", "GraphSummary", "build_graph", "definitions", "summarise"]
+__all__ = ["KIND", "GraphSummary", "build_graph", "definitions", "load_graph", "summarise"]
 
 
 def definitions(extractions: Iterable[Extraction]) -> list[tuple[str, str, str]]:
@@ -116,3 +117,15 @@ def summarise(graph: nx.MultiDiGraph) -> GraphSummary:
     relations = Counter(key for _, _, key in graph.edges(keys=True))
     papers = kinds.pop("Paper", 0)
     return GraphSummary(papers, dict(sorted(kinds.items())), dict(sorted(relations.items())))
+
+
+def load_graph(graph_dir: str | Path) -> nx.MultiDiGraph:
+    """The graph of a folder made by `kg build`, rebuilt from its `papers.jsonl`."""
+    from kg.export.jsonl import read_records
+
+    path = Path(graph_dir) / "papers.jsonl"
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{graph_dir}: no papers.jsonl here (run `kg build … --out {graph_dir}`)"
+        )
+    return build_graph(read_records(path))
