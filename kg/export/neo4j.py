@@ -43,10 +43,15 @@ class ExportError(RuntimeError):
 
 @dataclass(frozen=True)
 class Statement:
-    """A Cypher text (labels from the whitelists only) and the rows it unwinds."""
+    """A Cypher text (labels from the whitelists only) and its parameters.
+
+    `kind` is `nodes` or `relationships` (`rows` are unwound, and counted) or `append`
+    (`rows` holds the one parameter map of a long string written in pieces).
+    """
 
     cypher: str
     rows: list[dict[str, Any]]
+    kind: str
 
 
 def _label(kind: str) -> str:
@@ -75,14 +80,15 @@ def rel_rows(graph: nx.MultiDiGraph) -> dict[tuple[str, str, str], list[dict[str
         graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])
     ):
         evidence = data.get("evidence", [])
+        first = evidence[0] if evidence else {}
         props = {
             "confidence": float(data.get("confidence", 0.0)),
-            "sentence": evidence[0]["sentence"] if evidence else "",
-            "field": evidence[0]["field"] if evidence else "",
-            "start": int(evidence[0]["start"]) if evidence else -1,
-            "end": int(evidence[0]["end"]) if evidence else -1,
-            "extractor": evidence[0]["extractor"] if evidence else "",
-            "version": evidence[0]["version"] if evidence else "",
+            "sentence": first.get("sentence", ""),
+            "field": first.get("field", ""),
+            "start": int(first.get("start", -1)),
+            "end": int(first.get("end", -1)),
+            "extractor": first.get("extractor", ""),
+            "version": first.get("version", ""),
             "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
         }
         kind = (REL_TYPES[key], _label(graph.nodes[src]["kind"]), _label(graph.nodes[dst]["kind"]))
@@ -163,21 +169,22 @@ def statements(
     for label, rows in sorted(node_rows(graph).items()):
         short, rest = _split_long(rows, max_bytes)
         for batch in batches(short, batch_size, max_bytes):
-            yield Statement(node_cypher(label), batch)
+            yield Statement(node_cypher(label), batch, "nodes")
         for node_id, key, tail in rest:
             for start in range(0, len(tail), CHUNK):
                 # `key` is one of our own property names, never text from a paper.
                 yield Statement(
                     f"MATCH (n:{label} {{id: $id}}) SET n.{key} = n.{key} + $part",
                     [{"id": node_id, "part": tail[start : start + CHUNK]}],
+                    "append",
                 )
     for (rel_type, src, dst), rows in sorted(rel_rows(graph).items()):
         for batch in batches(rows, batch_size, max_bytes):
-            yield Statement(rel_cypher(rel_type, src, dst), batch)
+            yield Statement(rel_cypher(rel_type, src, dst), batch, "relationships")
 
 
 def _run(tx: Any, statement: Statement) -> None:
-    if statement.cypher.startswith("MATCH (n:") and "$part" in statement.cypher:
+    if statement.kind == "append":
         tx.run(statement.cypher, **statement.rows[0]).consume()
     else:
         tx.run(statement.cypher, rows=statement.rows).consume()
@@ -221,9 +228,8 @@ def export_neo4j(
                     todo = tqdm(list(todo), desc="neo4j", unit="batch", disable=None, leave=False)
                 for statement in todo:
                     session.execute_write(_run, statement)  # retried on transient errors
-                    kind = "relationships" if "]->(b)" in statement.cypher else "nodes"
-                    if "$part" not in statement.cypher:
-                        counts[kind] += len(statement.rows)
+                    if statement.kind != "append":
+                        counts[statement.kind] += len(statement.rows)
     except AuthError:
         raise ExportError(
             f"Neo4j at {uri} refused the credentials (check NEO4J_USER / NEO4J_PASSWORD)"

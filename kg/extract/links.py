@@ -14,6 +14,7 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +40,33 @@ def entities(doc: Doc) -> dict[tuple[str, str], list[Span]]:
     return groups
 
 
-def features(
-    doc: Doc, mentions: list[Span], rules: dict[tuple[int, int], list[tuple[str, str]]]
-) -> list[str]:
+Rules = dict[tuple[int, int], list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class DocContext:
+    """What every candidate of one doc shares: its rule relations, title end, last sentence start."""
+
+    rules: Rules
+    title_end: int
+    last_sentence: int
+
+
+def context(doc: Doc) -> DocContext:
+    """The shared context of `doc`, computed once for all its candidates."""
+    rules: Rules = defaultdict(list)
+    for span in doc.spans.get("kg_relations", []):
+        rules[(span.start, span.end)].append((span.label_, span.id_))
+    title_end = next((t.i for t in doc if "\n\n" in t.text), 0)
+    sentences = list(doc.sents)
+    return DocContext(rules, title_end, sentences[-1].start if sentences else 0)
+
+
+def features(doc: Doc, mentions: list[Span], ctx: DocContext) -> list[str]:
     """Sparse features of one candidate entity."""
     label = mentions[0].label_
     found = {f"label={label}", f"count={min(len(mentions), 4)}"}
-    title_end = next((t.i for t in doc if "\n\n" in t.text), 0)
-    sentences = list(doc.sents)
-    last = sentences[-1].start if sentences else 0
+    rules, title_end, last = ctx.rules, ctx.title_end, ctx.last_sentence
     for span in mentions:
         found.add(f"src={span.id_}")
         if span.start < title_end:
@@ -148,14 +167,13 @@ class LinkClassifier:
     def __call__(self, doc: Doc) -> Doc:
         if not self.weights:
             return doc
-        rules: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
-        for span in doc.spans.get("kg_relations", []):
-            rules[(span.start, span.end)].append((span.label_, span.id_))
+        ctx = context(doc)
+        rules = ctx.rules
         decided: list[Span] = []
         for (label, _), mentions in entities(doc).items():
             # An address in the abstract is always the paper's code, and a name the paper
             # coins ("named X", "X: …" titles) is its proposal: no classifier overrules that.
-            scores = {} if label == "REPO" else self.score(features(doc, mentions, rules))
+            scores = {} if label == "REPO" else self.score(features(doc, mentions, ctx))
             for mention in mentions:
                 for relation, rule in rules.get((mention.start, mention.end), []):
                     if rule in STRONG_RULES:

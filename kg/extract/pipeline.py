@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,13 @@ def load_pipeline(model: str | Path | None = None) -> Any:
 def doc_text(paper: Paper) -> str:
     """The text the pipeline reads: title and abstract, markup masked, offsets kept."""
     return mask_markup(paper.title) + SEPARATOR + mask_markup(paper.abstract)
+
+
+def record_text(record: Mapping[str, Any]) -> str:
+    """`doc_text` of a JSON record with `id`, `title` and `abstract` (gold or predicted)."""
+    return doc_text(
+        Paper(str(record["id"]), record.get("title") or "", record.get("abstract") or "")
+    )
 
 
 def _locate(paper: Paper, start: int, end: int) -> tuple[str, int, int]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from kg.extract.links import LinkClassifier, entities, features
-from kg.extract.pipeline import doc_text
+from kg.extract.links import LinkClassifier, context, entities, features
+from kg.extract.pipeline import record_text
 from kg.text import normalise_entity
 
 
@@ -17,30 +17,22 @@ def examples(
     found: list[tuple[list[str], set[str]]] = []
     labels: list[str] = []
     with nlp.select_pipes(disable=[n for n in ("kg_links",) if n in nlp.pipe_names]):
-        docs = nlp.pipe(doc_text_of(r) for r in records)
+        docs = nlp.pipe(record_text(r) for r in records)
         for record, doc in zip(records, docs, strict=True):
             gold: dict[tuple[str, str], set[str]] = defaultdict(set)
             for link in record["links"]:
                 gold[(link["label"], normalise_entity(link["label"], link["entity"]))].add(
                     link["relation"]
                 )
-            rules: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
-            for span in doc.spans.get("kg_relations", []):
-                rules[(span.start, span.end)].append((span.label_, span.id_))
+            ctx = context(doc)
             for (label, _), mentions in entities(doc).items():
                 names = {normalise_entity(label, m.kb_id_) for m in mentions} | {
                     normalise_entity(label, m.text) for m in mentions
                 }
                 relations = set().union(*(gold.get((label, n), set()) for n in names))
-                found.append((features(doc, mentions, rules), relations))
+                found.append((features(doc, mentions, ctx), relations))
                 labels.append(label)
     return found, labels
-
-
-def doc_text_of(record: dict[str, Any]) -> str:
-    from kg.types import Paper
-
-    return doc_text(Paper(record["id"], record["title"], record["abstract"]))
 
 
 def train_links(

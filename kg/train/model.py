@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.extract.pipeline import COMPONENTS, SEPARATOR, build_pipeline
+from kg.extract.pipeline import COMPONENTS, SEPARATOR, build_pipeline, record_text
 from kg.registry import load_builtins
-from kg.text import mask_markup
 
 log = logging.getLogger(__name__)
 MODEL_LABELS = ("METHOD", "DATASET", "BENCHMARK", "TASK", "METRIC")  # REPO stays with the URL rules
@@ -174,9 +173,8 @@ def gold_doc(nlp: Any, record: dict[str, Any]) -> Any:
     from spacy.tokens import Doc
     from spacy.util import filter_spans
 
-    title, abstract = record["title"], record["abstract"]
-    doc: Doc = nlp.make_doc(mask_markup(title) + SEPARATOR + mask_markup(abstract))
-    offset = len(title) + len(SEPARATOR)
+    doc: Doc = nlp.make_doc(record_text(record))
+    offset = len(record["title"]) + len(SEPARATOR)
     spans = []
     for m in record["mentions"]:
         if m["label"] not in MODEL_LABELS:
