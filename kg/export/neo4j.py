@@ -3,25 +3,23 @@
 Labels and relationship types come only from the whitelists below; every value is a
 query parameter, so a name such as ``x`}) DETACH DELETE n //`` lands as data. Writes are
 idempotent (MERGE on `id`), so a second export changes nothing and a larger graph merges
-into what is there. Dialects: `neo4j` (uniqueness constraints first) and `falkordb`
-(FalkorDB's Bolt endpoint: no schema statements, and no message over about 4 KB, so
-batches are cut by size and long strings are written in pieces).
+into what is there. Dialects (`DIALECTS`): `neo4j` (uniqueness constraints first) and
+`falkordb` (FalkorDB's Bolt endpoint, see kg/export/falkordb.py: strings escaped, an id
+index per label, statements measured and long strings written in pieces).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
+from kg.export import falkordb
 from kg.graph import KIND
-
-log = logging.getLogger(__name__)
 
 NODE_LABELS = frozenset({"Paper", *KIND.values()})
 REL_TYPES = {
@@ -33,8 +31,7 @@ REL_TYPES = {
     "reports": "REPORTS",
     "has_code": "HAS_CODE",
 }
-MAX_MESSAGE = {"neo4j": None, "falkordb": 3000}
-CHUNK = 1500  # characters of a long string sent per statement on FalkorDB
+CHUNK = 600  # bytes of a long string sent per statement on FalkorDB (5 per row stay < 4 KB)
 
 
 class ExportError(RuntimeError):
@@ -46,7 +43,8 @@ class Statement:
     """A Cypher text (labels from the whitelists only) and its parameters.
 
     `kind` is `nodes` or `relationships` (`rows` are unwound, and counted) or `append`
-    (`rows` holds the one parameter map of a long string written in pieces).
+    (`rows` holds the one parameter map of a long string written in pieces). Rows are as
+    the dialect sends them (escaped for FalkorDB).
     """
 
     cypher: str
@@ -96,18 +94,54 @@ def rel_rows(graph: nx.MultiDiGraph) -> dict[tuple[str, str, str], list[dict[str
     return rows
 
 
-def schema_statements(dialect: str) -> list[str]:
-    """Uniqueness constraints on `id`, one per label (Neo4j).
+def constraint_statements(session: Any = None) -> list[str]:
+    """Uniqueness constraints on `id`, one per label (Neo4j; `IF NOT EXISTS` makes them re-runnable)."""
+    return [
+        f"CREATE CONSTRAINT kg_{label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+        for label in sorted(NODE_LABELS)
+    ]
 
-    FalkorDB gets none: its Bolt endpoint rejects constraint DDL and, seen here, a second
-    `CREATE INDEX` on an existing index hangs the connection; MERGE stays correct without.
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one kind of Bolt server is written to.
+
+    `encode` maps each row before it is measured and sent; `max_bytes` bounds a batch as
+    `size` measures rows (None: count only); `schema(session)` gives the statements to run
+    first; `settle(uri)` runs before connecting and after closing.
     """
-    if dialect == "neo4j":
-        return [
-            f"CREATE CONSTRAINT kg_{label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-            for label in sorted(NODE_LABELS)
-        ]
-    return []
+
+    name: str
+    encode: Callable[[Any], Any]
+    max_bytes: int | None
+    size: Callable[[Any], int]
+    schema: Callable[[Any], list[str]]
+    settle: Callable[[str], Any]
+
+
+def _json_size(row: Any) -> int:
+    return len(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+
+
+DIALECTS = {
+    "neo4j": Dialect(
+        "neo4j", lambda row: row, None, _json_size, constraint_statements, lambda uri: None
+    ),
+    "falkordb": Dialect(
+        "falkordb",
+        falkordb.splice_safe,
+        3000,
+        falkordb.row_size,
+        lambda session: falkordb.index_statements(session, NODE_LABELS),
+        falkordb.absorb_stale_connection,
+    ),
+}
+
+
+def dialect_of(name: str) -> Dialect:
+    if name not in DIALECTS:
+        raise ExportError(f"unknown dialect {name!r} (choose from {', '.join(DIALECTS)})")
+    return DIALECTS[name]
 
 
 def node_cypher(label: str) -> str:
@@ -123,71 +157,83 @@ def rel_cypher(rel_type: str, src: str, dst: str) -> str:
     )
 
 
-def _size(row: dict[str, Any]) -> int:
-    return len(json.dumps(row, ensure_ascii=False).encode("utf-8"))
-
-
 def batches(
-    rows: list[dict[str, Any]], batch_size: int, max_bytes: int | None = None
+    rows: list[dict[str, Any]],
+    batch_size: int,
+    max_bytes: int | None = None,
+    size: Callable[[Any], int] = _json_size,
 ) -> Iterator[list[dict[str, Any]]]:
-    """Consecutive batches of at most `batch_size` rows and, if given, about `max_bytes` of JSON."""
+    """Consecutive batches of at most `batch_size` rows and, if given, `max_bytes` as `size` measures."""
     batch: list[dict[str, Any]] = []
-    size = 0
+    total = 0
     for row in rows:
-        row_size = _size(row)
-        if batch and (len(batch) >= batch_size or (max_bytes and size + row_size > max_bytes)):
+        row_size = size(row) if max_bytes else 0
+        if batch and (len(batch) >= batch_size or (max_bytes and total + row_size > max_bytes)):
             yield batch
-            batch, size = [], 0
+            batch, total = [], 0
         batch.append(row)
-        size += row_size
+        total += row_size
     if batch:
         yield batch
 
 
 def _split_long(
-    rows: list[dict[str, Any]], max_bytes: int | None
-) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
-    """Rows with long string properties cut to CHUNK characters, and the (id, key, rest) to append."""
+    rows: list[dict[str, Any]], max_bytes: int | None, keys: tuple[str, ...]
+) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], str, list[str]]]]:
+    """Rows with long string properties cut to CHUNK bytes, and (row keys, property, rest) to append."""
     if not max_bytes:
         return rows, []
     short, rest = [], []
     for row in rows:
         props = dict(row["props"])
         for key, value in row["props"].items():
-            if isinstance(value, str) and len(value.encode("utf-8")) > CHUNK:
-                props[key] = value[:CHUNK]
-                rest.append((row["id"], key, value[CHUNK:]))
+            if isinstance(value, str) and len(falkordb.splice_safe(value).encode()) > CHUNK:
+                head, *tail = falkordb.pieces(value, CHUNK)
+                props[key] = head
+                rest.append(({k: row[k] for k in keys}, key, tail))
         short.append({**row, "props": props})
     return short, rest
+
+
+def _append_cypher(match: str, key: str) -> str:
+    # `key` is one of our own property names, never text from a paper.
+    return f"{match} SET x.{key} = x.{key} + $part"
 
 
 def statements(
     graph: nx.MultiDiGraph, dialect: str = "neo4j", batch_size: int = 500
 ) -> Iterator[Statement]:
     """All write statements of an export, nodes before relationships."""
-    max_bytes = MAX_MESSAGE[dialect]
+    d = dialect_of(dialect)
     for label, rows in sorted(node_rows(graph).items()):
-        short, rest = _split_long(rows, max_bytes)
-        for batch in batches(short, batch_size, max_bytes):
+        short, rest = _split_long(rows, d.max_bytes, ("id",))
+        encoded = [d.encode(row) for row in short]
+        for batch in batches(encoded, batch_size, d.max_bytes, d.size):
             yield Statement(node_cypher(label), batch, "nodes")
-        for node_id, key, tail in rest:
-            for start in range(0, len(tail), CHUNK):
-                # `key` is one of our own property names, never text from a paper.
-                yield Statement(
-                    f"MATCH (n:{label} {{id: $id}}) SET n.{key} = n.{key} + $part",
-                    [{"id": node_id, "part": tail[start : start + CHUNK]}],
-                    "append",
-                )
+        for keys, key, tail in rest:
+            cypher = _append_cypher(f"MATCH (x:{label} {{id: $id}})", key)
+            for part in tail:
+                yield Statement(cypher, [d.encode({**keys, "part": part})], "append")
     for (rel_type, src, dst), rows in sorted(rel_rows(graph).items()):
-        for batch in batches(rows, batch_size, max_bytes):
+        short, rest = _split_long(rows, d.max_bytes, ("src", "dst"))
+        encoded = [d.encode(row) for row in short]
+        for batch in batches(encoded, batch_size, d.max_bytes, d.size):
             yield Statement(rel_cypher(rel_type, src, dst), batch, "relationships")
+        for keys, key, tail in rest:
+            match = f"MATCH (:{src} {{id: $src}})-[x:{rel_type}]->(:{dst} {{id: $dst}})"
+            for part in tail:
+                yield Statement(
+                    _append_cypher(match, key), [d.encode({**keys, "part": part})], "append"
+                )
 
 
-def _run(tx: Any, statement: Statement) -> None:
+def _run(tx: Any, statement: Statement) -> tuple[int, int]:
+    """Run one statement; (nodes created, relationships created) as the server counts them."""
     if statement.kind == "append":
-        tx.run(statement.cypher, **statement.rows[0]).consume()
+        summary = tx.run(statement.cypher, **statement.rows[0]).consume()
     else:
-        tx.run(statement.cypher, rows=statement.rows).consume()
+        summary = tx.run(statement.cypher, rows=statement.rows).consume()
+    return summary.counters.nodes_created, summary.counters.relationships_created
 
 
 def export_neo4j(
@@ -200,34 +246,37 @@ def export_neo4j(
     dialect: str = "neo4j",
     progress: bool = False,
 ) -> dict[str, int]:
-    """Write `graph` to the server at `uri`; returns counts of rows sent per kind."""
+    """Write `graph` to the server at `uri`.
+
+    Returns rows sent (`nodes`, `relationships`) and what the server reports it created
+    (`nodes_created`, `relationships_created`: zero on a re-run).
+    """
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
 
-    if dialect not in MAX_MESSAGE:
-        raise ExportError(f"unknown dialect {dialect!r} (neo4j or falkordb)")
+    d = dialect_of(dialect)
     auth = (user, password or "") if user else None
     try:
         driver = GraphDatabase.driver(uri, auth=auth)
     except (ValueError, ConfigurationError) as err:
         raise ExportError(f"bad Neo4j URI {uri!r}: {err}") from None
-    counts = {"nodes": 0, "relationships": 0}
+    counts = dict.fromkeys(("nodes", "relationships", "nodes_created", "relationships_created"), 0)
+    d.settle(uri)
     try:
         with driver:
             driver.verify_connectivity()
             with driver.session(database=database) as session:
-                for cypher in schema_statements(dialect):
-                    try:
-                        session.run(cypher).consume()
-                    except Neo4jError as err:  # an index that exists already, on FalkorDB
-                        log.debug("schema statement skipped: %s", err)
+                for cypher in d.schema(session):
+                    session.run(cypher).consume()
                 todo: Iterable[Statement] = statements(graph, dialect, batch_size)
                 if progress:
                     from tqdm import tqdm
 
                     todo = tqdm(list(todo), desc="neo4j", unit="batch", disable=None, leave=False)
                 for statement in todo:
-                    session.execute_write(_run, statement)  # retried on transient errors
+                    created = session.execute_write(_run, statement)  # retried if transient
+                    counts["nodes_created"] += created[0]
+                    counts["relationships_created"] += created[1]
                     if statement.kind != "append":
                         counts[statement.kind] += len(statement.rows)
     except AuthError:
@@ -238,4 +287,8 @@ def export_neo4j(
         raise ExportError(
             f"no Neo4j server answers at {uri} (is it running? is the URI right?)"
         ) from None
+    except Neo4jError as err:
+        raise ExportError(f"the server at {uri} rejected a statement: {err.message}") from None
+    finally:
+        d.settle(uri)
     return counts
