@@ -290,6 +290,7 @@ def export_neo4j_cli(
         return
     typer.echo(
         f"merged {counts['nodes']} nodes and {counts['relationships']} relationships into {uri}"
+        f" (created {counts['nodes_created']} nodes and {counts['relationships_created']} relationships)"
     )
 
 

@@ -236,6 +236,23 @@ def _run(tx: Any, statement: Statement) -> tuple[int, int]:
     return summary.counters.nodes_created, summary.counters.relationships_created
 
 
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def open_driver(uri: str, user: str | None = None, password: str | None = None) -> Any:
+    """A neo4j driver for a Bolt URI (no auth without a user); ExportError for a malformed URI."""
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import ConfigurationError
+
+    if uri.split("://")[0] not in SCHEMES or "://" not in uri:
+        raise ExportError(f"bad Neo4j URI {uri!r}: expected {', '.join(SCHEMES)}://HOST:PORT")
+    auth = (user, password or "") if user else None
+    try:
+        return GraphDatabase.driver(uri, auth=auth)
+    except (ValueError, ConfigurationError) as err:
+        raise ExportError(f"bad Neo4j URI {uri!r}: {err}") from None
+
+
 def export_neo4j(
     graph: nx.MultiDiGraph,
     uri: str,
@@ -251,15 +268,10 @@ def export_neo4j(
     Returns rows sent (`nodes`, `relationships`) and what the server reports it created
     (`nodes_created`, `relationships_created`: zero on a re-run).
     """
-    from neo4j import GraphDatabase
-    from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
+    from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
     d = dialect_of(dialect)
-    auth = (user, password or "") if user else None
-    try:
-        driver = GraphDatabase.driver(uri, auth=auth)
-    except (ValueError, ConfigurationError) as err:
-        raise ExportError(f"bad Neo4j URI {uri!r}: {err}") from None
+    driver = open_driver(uri, user, password)
     counts = dict.fromkeys(("nodes", "relationships", "nodes_created", "relationships_created"), 0)
     d.settle(uri)
     try:
