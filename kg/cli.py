@@ -313,6 +313,40 @@ def export_neo4j_csv_cli(
     typer.echo("import with: " + import_command(out))
 
 
+@query_app.command("cypher")
+def cypher(
+    query: Annotated[str, typer.Argument(help="A Cypher query, or @FILE to read it from a file.")],
+    graph: Annotated[
+        Path | None,
+        typer.Option("--graph", help="A folder made by `kg build` (for the embedded engine)."),
+    ] = None,
+    uri: Annotated[
+        str | None,
+        typer.Option(envvar="NEO4J_URI", help="Query this Neo4j server instead (Bolt URI)."),
+    ] = None,
+    user: Annotated[str | None, typer.Option(envvar="NEO4J_USER")] = None,
+    password: Annotated[str | None, typer.Option(envvar="NEO4J_PASSWORD")] = None,
+    database: Annotated[str | None, typer.Option(envvar="NEO4J_DATABASE")] = None,
+    embedded: Annotated[
+        bool, typer.Option("--embedded", help="Use the embedded engine even if NEO4J_URI is set.")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Answer a read-only Cypher query from Neo4j (NEO4J_URI) or the embedded FalkorDB engine."""
+    from kg.query.cypher import query as run_query
+    from kg.query.sparql import RENDERERS, render
+
+    if fmt not in RENDERERS:
+        _fail(f"unknown format {fmt!r} (choose from {', '.join(RENDERERS)})")
+    text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
+    try:
+        result = run_query(text, graph, None if embedded else uri, user, password, database)
+    except (FileNotFoundError, ValueError, RuntimeError, OSError) as err:
+        _fail(str(err))
+        return
+    typer.echo(render(result, fmt))
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     app()

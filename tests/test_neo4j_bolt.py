@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.export.falkordb import Server, absorb_stale_connection, local_server
-from kg.export.neo4j import REL_TYPES, ExportError, export_neo4j, node_rows, rel_rows
+from kg.export.neo4j import REL_TYPES, ExportError, export_neo4j, node_rows
 from kg.graph import build_graph, load_graph
 from kg.types import Evidence, Extraction, Link, Paper
 
@@ -157,3 +157,28 @@ def test_unreachable_server_is_one_clear_line(falkor: Server, tmp_path: Path) ->
         app, ["export", "neo4j", "--graph", str(tmp_path), "--uri", falkor.bolt_uri]
     )
     assert result.exit_code == 1 and result.output.startswith("kg: ")
+
+
+def test_query_cypher_through_bolt_equals_the_embedded_engine(
+    falkor: Server, example_graph: Path
+) -> None:
+    from importlib import resources
+
+    from kg.query.cypher import query_embedded, query_neo4j
+
+    export_neo4j(load_graph(example_graph), falkor.bolt_uri, dialect="falkordb")
+    examples = resources.files("kg").joinpath("query/examples")
+    for path in sorted(p for p in examples.iterdir() if p.name.endswith(".cypher")):
+        text = path.read_text()
+        remote = query_neo4j(falkor.bolt_uri, text)
+        absorb_stale_connection(falkor.bolt_uri)
+        local = query_embedded(example_graph, text)
+        assert remote.columns == local.columns and remote.rows, path.name
+        if "methods" in remote.columns:  # collect() order is unspecified
+            remote, local = (
+                sorted(tuple(sorted((r[3] or "").split(", "))) + r[:3] for r in t.rows)
+                for t in (remote, local)
+            )
+        else:
+            remote, local = remote.rows, local.rows
+        assert remote == local, path.name

@@ -90,16 +90,25 @@ def _host_port(uri: str) -> tuple[str, int]:
     return parts.hostname or "localhost", parts.port or 7687
 
 
-def absorb_stale_connection(uri: str, timeout: float = 1.0) -> bool:
-    """Send one raw Bolt handshake to `uri`; False if it went unanswered (a stale descriptor was taken)."""
-    try:
-        with socket.create_connection(_host_port(uri), timeout=timeout) as sock:
-            sock.sendall(HANDSHAKE)
-            return len(sock.recv(4)) == 4
-    except TimeoutError:
-        return False
-    except OSError:
-        return True  # unreachable: the driver reports it properly
+def absorb_stale_connection(uri: str, timeout: float = 1.0, pause: float = 0.1) -> bool:
+    """Take the descriptor a client's GOODBYE left stale on the server at `uri`; True if there was one.
+
+    Raw Bolt handshakes: an unanswered one holds the stale descriptor for good. A first one
+    may be answered because the server had not yet handled the GOODBYE (it then frees the
+    descriptor just after), so an answered handshake is tried again after `pause`, twice.
+    """
+    for _ in range(3):
+        try:
+            with socket.create_connection(_host_port(uri), timeout=timeout) as sock:
+                sock.sendall(HANDSHAKE)
+                if len(sock.recv(4)) != 4:
+                    return False
+        except TimeoutError:
+            return True
+        except OSError:
+            return False  # unreachable: the driver reports it properly
+        time.sleep(pause)
+    return False
 
 
 def index_statements(session: Any, labels: Iterable[str]) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -108,7 +108,7 @@ class Dialect:
 
     `encode` maps each row before it is measured and sent; `max_bytes` bounds a batch as
     `size` measures rows (None: count only); `schema(session)` gives the statements to run
-    first; `settle(uri)` runs before connecting and after closing.
+    first; `settle(uri)` runs before connecting and after closing; `options` go to the driver.
     """
 
     name: str
@@ -117,6 +117,7 @@ class Dialect:
     size: Callable[[Any], int]
     schema: Callable[[Any], list[str]]
     settle: Callable[[str], Any]
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 def _json_size(row: Any) -> int:
@@ -134,6 +135,8 @@ DIALECTS = {
         falkordb.row_size,
         lambda session: falkordb.index_statements(session, NODE_LABELS),
         falkordb.absorb_stale_connection,
+        # A connection that still lands on a stale descriptor fails in seconds and is retried.
+        {"connection_timeout": 5.0, "connection_acquisition_timeout": 10.0},
     ),
 }
 
@@ -239,7 +242,9 @@ def _run(tx: Any, statement: Statement) -> tuple[int, int]:
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
-def open_driver(uri: str, user: str | None = None, password: str | None = None) -> Any:
+def open_driver(
+    uri: str, user: str | None = None, password: str | None = None, **options: Any
+) -> Any:
     """A neo4j driver for a Bolt URI (no auth without a user); ExportError for a malformed URI."""
     from neo4j import GraphDatabase
     from neo4j.exceptions import ConfigurationError
@@ -248,7 +253,7 @@ def open_driver(uri: str, user: str | None = None, password: str | None = None) 
         raise ExportError(f"bad Neo4j URI {uri!r}: expected {', '.join(SCHEMES)}://HOST:PORT")
     auth = (user, password or "") if user else None
     try:
-        return GraphDatabase.driver(uri, auth=auth)
+        return GraphDatabase.driver(uri, auth=auth, **options)
     except (ValueError, ConfigurationError) as err:
         raise ExportError(f"bad Neo4j URI {uri!r}: {err}") from None
 
@@ -271,7 +276,7 @@ def export_neo4j(
     from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
     d = dialect_of(dialect)
-    driver = open_driver(uri, user, password)
+    driver = open_driver(uri, user, password, **d.options)
     counts = dict.fromkeys(("nodes", "relationships", "nodes_created", "relationships_created"), 0)
     d.settle(uri)
     try:
