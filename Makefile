@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := build/demo
 
-.PHONY: setup demo test lint gazetteer bench model eval clean
+.PHONY: setup demo test test-neo4j lint gazetteer bench model eval clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,11 @@ demo: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q
 
+# Tests against a real Neo4j (the compose service): NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD from
+# the environment or .env; without NEO4J_URI they skip and say why.
+test-neo4j: $(STAMP)
+	set -a; [ ! -f .env ] || . ./.env; set +a; $(BIN)/python -m pytest -q -m neo4j -rs
+
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests
 	$(BIN)/mypy kg
@@ -40,6 +45,7 @@ clean:
 # Speed figures (never part of `make test`).
 bench: $(STAMP)
 	$(BIN)/python bench/extract_speed.py
+	$(BIN)/python bench/neo4j_load.py
 
 # Rebuild the shipped trained pipeline from the annotations (fixed seeds; needs ../shared/seeds).
 model: $(STAMP)

@@ -1,4 +1,4 @@
-"""Neo4j export: generated Cypher, batching and CSV headers (the real-server tests are issue 4's next step)."""
+"""Neo4j export: generated Cypher, parameters, batching, dialects and CSV headers (servers: test_neo4j_bolt.py, test_neo4j_live.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.export.neo4j import batches, node_cypher, rel_cypher, statements
+from kg.export.falkordb import SPLICE_LIMIT, pieces, splice_safe, spliced_size
+from kg.export.neo4j import (
+    NODE_LABELS,
+    ExportError,
+    batches,
+    constraint_statements,
+    node_cypher,
+    rel_cypher,
+    statements,
+)
 from kg.export.neo4j_csv import write_neo4j_csv
 from kg.graph import build_graph
 from kg.types import Evidence, Extraction, Link, Paper
@@ -52,11 +61,40 @@ def test_batches_respect_count_and_size() -> None:
     assert all(sum(len(str(r)) for r in b) < 3200 for b in sized) and sum(map(len, sized)) == 10
 
 
-def test_falkordb_statements_stay_under_the_message_limit() -> None:
-    import json
+def test_falkordb_statements_stay_under_the_servers_buffer() -> None:
+    g = graph()
+    g.nodes["p1"]["abstract"] = "Ünïcödé 'quoted' \\ text 中文. " * 300  # multi-byte and escapes
+    sent = list(statements(g, "falkordb", batch_size=50))
+    assert any(s.kind == "append" for s in sent)
+    for statement in sent:
+        params = statement.rows[0] if statement.kind == "append" else {"rows": statement.rows}
+        assert spliced_size(statement.cypher, params) < SPLICE_LIMIT - 256
 
-    for statement in statements(graph(), "falkordb", batch_size=50):
-        assert len(json.dumps(statement.rows).encode()) < 3500
+
+def test_long_strings_are_cut_and_rejoined_exactly() -> None:
+    text = "a'b\\c 中文 é " * 500
+    parts = pieces(text, 600)
+    assert "".join(parts) == text and len(parts) > 1
+    assert all(len(splice_safe(p).encode()) <= 600 for p in parts)
+
+
+def test_escaping_covers_quotes_backslashes_and_nested_values() -> None:
+    row = {"id": "x'", "props": {"aliases": ["a\\", "b'c"], "n": 1, "name": "it's\x00"}}
+    assert splice_safe(row) == {
+        "id": "x\\'",
+        "props": {"aliases": ["a\\\\", "b\\'c"], "n": 1, "name": "it\\'s"},
+    }
+
+
+def test_dialects() -> None:
+    assert len(constraint_statements()) == len(NODE_LABELS)
+    assert all(
+        "IF NOT EXISTS" in c and "REQUIRE n.id IS UNIQUE" in c for c in constraint_statements()
+    )
+    neo4j_rows = [r for s in statements(graph(), "neo4j") for r in s.rows]
+    assert HOSTILE in {r["props"].get("name") for r in neo4j_rows}  # sent unchanged to Neo4j
+    with pytest.raises(ExportError, match="unknown dialect"):
+        list(statements(graph(), "memgraph"))
 
 
 def test_csv_headers_and_counts(tmp_path: Path) -> None:
