@@ -347,8 +347,21 @@ def cypher(
     typer.echo(render(result, fmt))
 
 
+def neo4j_env_from_file(path: Path = Path(".env")) -> None:
+    """Set NEO4J_* variables from `path` (KEY=VALUE lines, as docker compose reads) unless already set."""
+    import os
+
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key.startswith("NEO4J_") and key not in os.environ:
+            os.environ[key] = value.strip().strip("'\"")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    neo4j_env_from_file()  # the compose setup's .env: `kg export neo4j` needs no other setup
     app()
 
 

@@ -152,3 +152,33 @@ def test_read_only_graph_folder_is_served_from_a_temporary_cache(
         assert int(table.rows[0][0] or 0) > 0 and not (graph_dir / cypher.CACHE).exists()
     finally:
         graph_dir.chmod(0o755)
+
+
+def test_kg_reads_neo4j_settings_from_dot_env(tmp_path: Path, example_graph: Path) -> None:
+    import subprocess
+    import sys
+
+    from kg.export.falkordb import free_ports
+
+    (tmp_path / ".env").write_text(
+        f"# compose settings\nNEO4J_URI=bolt://127.0.0.1:{free_ports(1)[0]}\n"
+    )
+    kg = [
+        sys.executable,
+        "-c",
+        "from kg.cli import main; main()",
+        "query",
+        "cypher",
+        "RETURN 1 AS one",
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    remote = subprocess.run(kg, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert remote.returncode == 1 and "no Neo4j server answers" in remote.stderr
+    local = subprocess.run(
+        [*kg, "--embedded", "--graph", str(example_graph)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert local.returncode == 0 and local.stdout.splitlines()[2].strip() == "1"

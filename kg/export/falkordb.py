@@ -76,7 +76,7 @@ def pieces(text: str, max_bytes: int) -> list[str]:
     out: list[str] = []
     start, size = 0, 0
     for i, char in enumerate(text):
-        width = len(splice_safe(char).encode("utf-8"))
+        width = 0 if char == "\x00" else len(char.encode("utf-8")) + (char in "\\'")
         if size + width > max_bytes and i > start:
             out.append(text[start:i])
             start, size = i, 0
