@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -122,18 +123,9 @@ def sparql(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Answer a SPARQL 1.1 SELECT or ASK query from the embedded store."""
-    from kg.query.sparql import RENDERERS, render
     from kg.query.sparql import query as run_query
 
-    if fmt not in RENDERERS:
-        _fail(f"unknown format {fmt!r} (choose from {', '.join(RENDERERS)})")
-    text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
-    try:
-        result = run_query(graph, text)
-    except (FileNotFoundError, ValueError, SyntaxError, OSError) as err:
-        _fail(str(err))
-        return
-    typer.echo(render(result, fmt))
+    _answer(query, fmt, lambda text: run_query(graph, text))
 
 
 @app.command()
@@ -334,14 +326,24 @@ def cypher(
 ) -> None:
     """Answer a read-only Cypher query from Neo4j (NEO4J_URI) or the embedded FalkorDB engine."""
     from kg.query.cypher import query as run_query
+
+    _answer(
+        query,
+        fmt,
+        lambda text: run_query(text, graph, None if embedded else uri, user, password, database),
+    )
+
+
+def _answer(query: str, fmt: str, run: Callable[[str], Any]) -> None:
+    """Read QUERY (or @FILE), run it, print the result in `fmt`; one-line errors."""
     from kg.query.sparql import RENDERERS, render
 
     if fmt not in RENDERERS:
         _fail(f"unknown format {fmt!r} (choose from {', '.join(RENDERERS)})")
-    text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
     try:
-        result = run_query(text, graph, None if embedded else uri, user, password, database)
-    except (FileNotFoundError, ValueError, RuntimeError, OSError) as err:
+        text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
+        result = run(text)
+    except (FileNotFoundError, ValueError, SyntaxError, RuntimeError, OSError) as err:
         _fail(str(err))
         return
     typer.echo(render(result, fmt))
