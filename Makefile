@@ -21,6 +21,8 @@ demo: $(STAMP)
 	@for q in kg/query/examples/*.rq; do \
 		echo; echo "### $$(head -1 $$q | sed 's/^# //')"; \
 		$(BIN)/kg query sparql @$$q --graph $(DEMO) || exit 1; \
+		echo "### the same in Cypher (embedded engine)"; \
+		$(BIN)/kg query cypher @$${q%.rq}.cypher --graph $(DEMO) --embedded || exit 1; \
 	done
 
 test: lint

@@ -136,7 +136,7 @@ DIALECTS = {
         lambda session: falkordb.index_statements(session, NODE_LABELS),
         falkordb.absorb_stale_connection,
         # A connection that still lands on a stale descriptor fails in seconds and is retried.
-        {"connection_timeout": 5.0, "connection_acquisition_timeout": 10.0},
+        {"connection_timeout": 5.0, "connection_acquisition_timeout": 5.0},
     ),
 }
 
@@ -281,7 +281,11 @@ def export_neo4j(
     d.settle(uri)
     try:
         with driver:
-            driver.verify_connectivity()
+            try:
+                driver.verify_connectivity()
+            except ServiceUnavailable:  # a stale descriptor on FalkorDB: settle, then once more
+                d.settle(uri)
+                driver.verify_connectivity()
             with driver.session(database=database) as session:
                 for cypher in d.schema(session):
                     session.run(cypher).consume()
