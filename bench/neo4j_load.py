@@ -48,16 +48,18 @@ def main() -> None:
 
             graph_dir = Path(built)
             build(sorted(Path("../shared/seeds").glob("*.txt")), graph_dir)
-        measure(graph_dir, args.repeat)
+        measure(
+            graph_dir, args.repeat, str(args.graph or "../shared/seeds/*.txt (built for the run)")
+        )
 
 
-def measure(graph_dir: Path, repeat: int) -> None:
+def measure(graph_dir: Path, repeat: int, source: str) -> None:
     from falkordb import FalkorDB
 
     graph = load_graph(graph_dir)
     rows = graph.number_of_nodes() + graph.number_of_edges()
     results: dict[str, object] = {
-        "graph": str(graph_dir),
+        "graph": source,
         "nodes": graph.number_of_nodes(),
         "relationships": graph.number_of_edges(),
         "repeat": repeat,
