@@ -12,6 +12,8 @@ import re
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*\{")
 # Accents and escaped symbols such as `\'a`, `\%`, `\&`.
 _ESCAPE = re.compile(r"\\(?:['`^\"~=.]|[%&_#$])")
+# An accent inside a word (`Nystr\"om`) keeps the word whole: the accent becomes its letter.
+_ACCENT = re.compile(r"(?<=[A-Za-z])\\['`^\"~=.]([A-Za-z])")
 _BARE_COMMAND = re.compile(r"\\[A-Za-z]+\b")
 # `{here}`, `{Github}` or `{https://…}` glued to the end of a URL: link markup, not address.
 _URL_TAIL = re.compile(r"((?:https?://|www\.)[^\s{}]+)(\{[^{}\s]*\})")
@@ -41,6 +43,7 @@ def mask_markup(text: str) -> str:
     """
     masked = _COMMAND.sub(_blank, text)
     masked = _URL_TAIL.sub(lambda m: m.group(1) + " " * len(m.group(2)), masked)
+    masked = _ACCENT.sub(lambda m: m.group(1) * 3, masked)
     masked = _ESCAPE.sub(
         lambda m: " " + m.group(0)[1:] if m.group(0)[1] in "%&_#$" else "  ", masked
     )
