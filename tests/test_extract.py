@@ -219,3 +219,8 @@ def test_known_tasks_grow_over_their_setting_words(nlp: Any, text: str, task: st
 def test_title_case_growth_stops_at_function_words(nlp: Any) -> None:
     ex = extract_paper(paper("Models For Sentiment Classification."), nlp)
     assert "Sentiment Classification" in found(ex, "TASK")
+
+
+def test_names_with_latex_accents_are_named_as_written(nlp: Any) -> None:
+    ex = extract_paper(paper(r"We propose Nystr\"omLoRA, a variant of LoRA."), nlp)
+    assert ("proposes", "METHOD", r"Nystr\"omLoRA") in links(ex)

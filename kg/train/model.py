@@ -100,7 +100,7 @@ factory = "tok2vec"
 
 [components.tok2vec.model]
 @architectures = "spacy.HashEmbedCNN.v2"
-pretrained_vectors = {pretrained}
+pretrained_vectors = null
 width = {width}
 depth = {depth}
 embed_size = {embed_size}
@@ -146,18 +146,12 @@ learn_rate = 0.002
 {scores}
 
 [initialize]
-vectors = {vectors}
+vectors = null
 """
 
 
-def config_text(
-    size: ModelSize,
-    seed: int = 0,
-    epochs: int = 30,
-    n_train: int = 400,
-    vectors: Path | None = None,
-) -> str:
-    """The spaCy training config for `size`, with static word vectors from `vectors` if given."""
+def config_text(size: ModelSize, seed: int = 0, epochs: int = 30, n_train: int = 400) -> str:
+    """The spaCy training config for `size`."""
     head = HEADS[size.head].format(hidden_width=size.hidden_width)
     return CONFIG.format(
         seed=seed,
@@ -171,8 +165,6 @@ def config_text(
         head=size.head,
         head_section=head,
         scores=SCORES[size.head],
-        pretrained="true" if vectors else "null",
-        vectors=f'"{vectors}"' if vectors else "null",
     )
 
 
@@ -229,7 +221,6 @@ def train_ner(
     size: ModelSize = ModelSize(),
     holdout: float = 0.1,
     extra: Iterable[dict[str, Any]] = (),
-    vectors: Path | None = None,
 ) -> Path:
     """Train the model on `records` (gold, with text) and save the [tok2vec, head] pipeline in `out`.
 
@@ -247,7 +238,7 @@ def train_ner(
         write_docbin(maker, train, tmp / "train.spacy")
         write_docbin(maker, valid, tmp / "valid.spacy")
         config = tmp / "config.cfg"
-        config.write_text(config_text(size, seed, epochs, len(train), vectors))
+        config.write_text(config_text(size, seed, epochs, len(train)))
         spacy_train(
             config,
             tmp / "output",
