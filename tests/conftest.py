@@ -38,3 +38,14 @@ def seeds_or_skip() -> list[Path]:
             f"../shared/seeds not found at {SEEDS}: the end-to-end seed tests need it beside the checkout"
         )
     return files
+
+
+@pytest.fixture(scope="session")
+def seeds_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed listings built once for the whole session (skips when ../shared is absent)."""
+    from kg.build import build
+
+    files = seeds_or_skip()
+    out = tmp_path_factory.mktemp("seeds-built")
+    build(files, out)
+    return out
