@@ -132,7 +132,7 @@ def highlighted(graph: nx.MultiDiGraph, paper: str, evidence: dict[str, object])
     field = str(evidence.get("field", "abstract"))
     text = str(graph.nodes[paper].get(field) or "")
     start, end = int(str(evidence.get("start", -1))), int(str(evidence.get("end", -1)))
-    offset = text.rfind(sentence, 0, max(start, 0) + 1) if sentence else -1
+    offset = text.rfind(sentence, 0, max(start, 0) + len(sentence)) if sentence else -1
     if offset < 0 or not (offset <= start < end <= offset + len(sentence)):
         return html("{s}", s=sentence)
     a, b = start - offset, end - offset
