@@ -79,7 +79,7 @@ def hostile_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 f"xss-{i}",
                 HOSTILE_TITLE if i == 0 else f"Plain paper {i}",
                 abstract,
-                date="2024-0{i + 1}-01",
+                date=f"2024-0{i + 1}-01",
             ),
             (),
             (

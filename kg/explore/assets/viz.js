@@ -111,6 +111,7 @@
   search.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || matches.length === 0) { return; }
     cy.fit(matches, 80);
+    if (cy.zoom() > 1.5) { cy.zoom({ level: 1.5, position: matches[0].position() }); }
     cy.nodes().unselect();
     matches[0].select();
     show(matches[0]);
