@@ -54,6 +54,7 @@ clean:
 # Speed figures (never part of `make test`).
 bench: $(STAMP) vendor
 	$(BIN)/python bench/extract_speed.py
+	$(BIN)/python bench/related_speed.py
 	$(BIN)/python bench/serve_load.py
 
 # Rebuild the shipped trained pipeline from the annotations (fixed seeds; needs ../shared/seeds).

@@ -337,7 +337,7 @@ def related(
     try:
         title, found = related_in(graph, paper, k, text)
     except (LookupError, FileNotFoundError, ImportError) as err:
-        _fail(str(err).strip("'\""))
+        _fail(str(err))
         return
     if as_json:
         typer.echo(json.dumps([asdict(r) for r in found], indent=1, ensure_ascii=False))
@@ -361,7 +361,7 @@ def entity(
     try:
         report = entity_report(load_graph(graph), name)
     except (LookupError, FileNotFoundError) as err:
-        _fail(str(err).strip("'\""))
+        _fail(str(err))
         return
     typer.echo(json.dumps(asdict(report), indent=1) if as_json else format_report(report))
 
@@ -430,7 +430,7 @@ def viz(
     try:
         shown = write_viz(graph, out, focus, hops, max_nodes)
     except (VizError, LookupError, FileNotFoundError) as err:
-        _fail(str(err).strip("'\""))
+        _fail(str(err))
         return
     typer.echo(f"wrote {out}: {shown.nodes} nodes, {shown.edges} edges")
 

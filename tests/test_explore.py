@@ -112,7 +112,7 @@ def test_explain_joins_several_relations() -> None:
 
 def test_k_and_unknown_papers(small: nx.MultiDiGraph) -> None:
     assert len(related_papers(small, "p", k=2)) == 2
-    with pytest.raises(KeyError):
+    with pytest.raises(NotFound):
         related_papers(small, "no-such-paper")
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from kg.explore.lookup import display_name
+from kg.explore.lookup import NotFound, display_name
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,7 +102,7 @@ class RelatedIndex:
     postings: dict[str, tuple[Any, Any]]  # entity → (paper positions, role codes)
     weight: dict[str, float]
     generic: frozenset[str]
-    signature: tuple[int, int]
+    nodes: int
 
 
 def roles_of(graph: nx.MultiDiGraph, paper: str) -> dict[str, str]:
@@ -138,20 +138,27 @@ def build_index(graph: nx.MultiDiGraph) -> RelatedIndex:
         weight[entity] = math.log1p(total / len(row)) * LABEL_WEIGHT.get(label, 1.0)
         if len(row) > threshold:
             generic.add(entity)
-    signature = (graph.number_of_nodes(), graph.number_of_edges())
-    return RelatedIndex(papers, position, postings, weight, frozenset(generic), signature)
+    return RelatedIndex(
+        papers, position, postings, weight, frozenset(generic), graph.number_of_nodes()
+    )
 
 
 def related_index(graph: nx.MultiDiGraph) -> RelatedIndex:
-    """The graph's index, built on first use and kept with the graph until it changes size."""
+    """The graph's index, built on first use and kept with the graph until its node count changes.
+
+    Only the node count is checked (counting a MultiDiGraph's edges walks them all); after
+    an edit that adds links between existing nodes, call `forget_index`.
+    """
     index = graph.graph.get(_CACHE_KEY)
-    if not isinstance(index, RelatedIndex) or index.signature != (
-        graph.number_of_nodes(),
-        graph.number_of_edges(),
-    ):
+    if not isinstance(index, RelatedIndex) or index.nodes != graph.number_of_nodes():
         index = build_index(graph)
         graph.graph[_CACHE_KEY] = index
     return index
+
+
+def forget_index(graph: nx.MultiDiGraph) -> None:
+    """Drop the cached index so that the next query rebuilds it."""
+    graph.graph.pop(_CACHE_KEY, None)
 
 
 def _pair_matrix() -> np.ndarray:
@@ -233,7 +240,7 @@ def related_papers(
 
     index = related_index(graph)
     if paper_id not in index.position:
-        raise KeyError(f"no paper {paper_id!r} in the graph")
+        raise NotFound(f"no paper {paper_id!r} in the graph")
     me = index.position[paper_id]
     mine = roles_of(graph, paper_id)
     scores, candidate = graph_scores(index, mine)
