@@ -107,6 +107,11 @@ def base(server: Replay) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 
+def replayed(replay: Replay, source: str, out: Path, **options: Any) -> Any:
+    """Fetch `source`'s recorded query from the replay server, with no delay."""
+    return fetch(source, QUERIES[source], out, base_url=base(replay), delay=0, **options)
+
+
 def lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
@@ -134,7 +139,7 @@ def test_every_source_has_recorded_answers() -> None:
 @pytest.mark.parametrize("source", sorted(QUERIES))
 def test_fetch_writes_what_kg_build_reads(source: str, replay: Replay, tmp_path: Path) -> None:
     out = tmp_path / f"{source}.jsonl"
-    report = fetch(source, QUERIES[source], out, base_url=base(replay), delay=0)
+    report = replayed(replay, source, out)
     records = lines(out)
     assert report.complete and report.written == len(records)
     assert {r["title"] for r in records} == recorded_titles(source)
@@ -142,7 +147,7 @@ def test_fetch_writes_what_kg_build_reads(source: str, replay: Replay, tmp_path:
     papers = list(read_papers([out]))
     assert [p.id for p in papers] == [r["id"] for r in records]
     assert all(p.date and len(p.date) >= 4 for p in papers)
-    again = fetch(source, QUERIES[source], out, base_url=base(replay), delay=0)
+    again = replayed(replay, source, out)
     assert again.complete and again.written == 0 and lines(out) == records
 
 
@@ -151,7 +156,7 @@ def test_a_stopped_fetch_resumes_without_duplicates(
     source: str, replay: Replay, tmp_path: Path
 ) -> None:
     whole = tmp_path / "whole.jsonl"
-    fetch(source, QUERIES[source], whole, base_url=base(replay), delay=0)
+    replayed(replay, source, whole)
     part = tmp_path / "part.jsonl"
     limited = QUERIES[source].__class__(**{**QUERIES[source].__dict__, "limit": 1})
     first = fetch(source, limited, part, base_url=base(replay), delay=0)
@@ -160,14 +165,14 @@ def test_a_stopped_fetch_resumes_without_duplicates(
     # A fetch killed while writing leaves a torn line; resuming cuts it off.
     with part.open("a") as handle:
         handle.write('{"id": "torn')
-    rest = fetch(source, QUERIES[source], part, base_url=base(replay), delay=0)
+    rest = replayed(replay, source, part)
     assert rest.complete and rest.earlier == 1
     assert sorted(r["id"] for r in lines(part)) == sorted(r["id"] for r in lines(whole))
 
 
 def test_query_and_date_range_reach_the_api(replay: Replay, tmp_path: Path) -> None:
-    for source, query in QUERIES.items():
-        fetch(source, query, tmp_path / f"{source}.jsonl", base_url=base(replay), delay=0)
+    for source in QUERIES:
+        replayed(replay, source, tmp_path / f"{source}.jsonl")
     params = {path: p for path, p, _ in replay.seen}
     assert "submittedDate:[202403010000 TO 202403312359]" in params["/api/query"]["search_query"]
     assert "all:reasoning" in params["/api/query"]["search_query"]
@@ -181,23 +186,8 @@ def test_query_and_date_range_reach_the_api(replay: Replay, tmp_path: Path) -> N
 
 
 def test_keys_and_contact_go_where_each_source_takes_them(replay: Replay, tmp_path: Path) -> None:
-    fetch(
-        "openalex",
-        QUERIES["openalex"],
-        tmp_path / "o.jsonl",
-        base_url=base(replay),
-        delay=0,
-        contact="me@example.org",
-        api_key="K1",
-    )
-    fetch(
-        "semanticscholar",
-        QUERIES["semanticscholar"],
-        tmp_path / "s.jsonl",
-        base_url=base(replay),
-        delay=0,
-        api_key="K2",
-    )
+    replayed(replay, "openalex", tmp_path / "o.jsonl", contact="me@example.org", api_key="K1")
+    replayed(replay, "semanticscholar", tmp_path / "s.jsonl", api_key="K2")
     openalex = [(p, h) for path, p, h in replay.seen if path == "/works"]
     s2 = [h for path, _, h in replay.seen if path.startswith("/graph")]
     assert all(p["mailto"] == "me@example.org" and p["api_key"] == "K1" for p, _ in openalex)
@@ -243,16 +233,16 @@ def test_requests_are_spaced_by_the_delay() -> None:
 
 def test_another_query_into_the_same_file_is_refused(replay: Replay, tmp_path: Path) -> None:
     out = tmp_path / "a.jsonl"
-    fetch("arxiv", QUERIES["arxiv"], out, base_url=base(replay), delay=0)
+    replayed(replay, "arxiv", out)
     with pytest.raises(FetchError, match="another source or query"):
         fetch("arxiv", FetchQuery("other words"), out, base_url=base(replay), delay=0)
 
 
 def test_one_paper_from_several_sources_is_read_once(replay: Replay, tmp_path: Path) -> None:
     outs = []
-    for source, query in QUERIES.items():
+    for source in QUERIES:
         outs.append(tmp_path / f"{source}.jsonl")
-        fetch(source, query, outs[-1], base_url=base(replay), delay=0)
+        replayed(replay, source, outs[-1])
     ids = [p.id for p in read_papers(outs)]
     assert len(ids) == len(set(ids))
     # arXiv, OpenAlex (through arXiv's DOI) and the daily papers all carry 2403.00101.
