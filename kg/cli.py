@@ -440,12 +440,27 @@ def serve(
     graph: GraphDir,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 8765,
+    query_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a SPARQL query may run.")
+    ] = 10.0,
+    result_cap: Annotated[
+        int, typer.Option(min=1, help="Most rows a SPARQL answer holds.")
+    ] = 10_000,
+    workers: Annotated[int, typer.Option(min=1, help="SPARQL worker processes.")] = 2,
 ) -> None:
     """Browse the graph in a local web app, with a read-only SPARQL endpoint at /sparql."""
     from kg.explore.web import serve as run_server
 
     try:
-        run_server(graph, host, port, announce=typer.echo)
+        run_server(
+            graph,
+            host,
+            port,
+            announce=typer.echo,
+            workers=workers,
+            timeout=query_timeout,
+            cap=result_cap,
+        )
     except (FileNotFoundError, OSError) as err:
         _fail(str(err))
 

@@ -209,3 +209,50 @@ def test_hostile_text_is_escaped_everywhere(hostile_graph: Path, serve_graph: An
     paper = call(url + "/paper?id=xss-0")[2].decode()
     assert "Ranking &lt;img src=x onerror=window.__xss=3&gt; and friends" in paper
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in paper
+
+
+def test_kg_serve_command_answers_until_stopped(example_graph: Path) -> None:
+    import re
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "serve",
+            "--graph",
+            str(example_graph),
+            "--port",
+            "0",
+            "--result-cap",
+            "3",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        found = re.search(r"at (http://127\.0\.0\.1:\d+)/", process.stdout.readline())
+        assert found
+        status, headers, body = call(
+            f"{found.group(1)}/sparql?query={quote('SELECT * WHERE { ?s ?p ?o }')}"
+        )
+        assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 3
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+def test_serve_missing_graph_is_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--graph", str(tmp_path), "--port", "0"])
+    assert (
+        result.exit_code == 1
+        and result.output.startswith("kg: ")
+        and result.output.count("\n") == 1
+    )

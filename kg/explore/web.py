@@ -245,7 +245,8 @@ class Handler(BaseHTTPRequestHandler):
     def handle_request(self, method: str, body: bytes) -> None:
         parts = urlsplit(self.path)
         headers = {k.lower(): v for k, v in self.headers.items()}
-        if headers.get("host", "").lower() not in self.server.hosts:
+        hosts = self.server.hosts
+        if hosts is not None and headers.get("host", "").lower() not in hosts:
             self.send(Answer(421, "text/plain", b"unknown host\n"))
             return
         route = ROUTES.get(parts.path)
@@ -281,7 +282,12 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class Server(ThreadingHTTPServer):
-    """The HTTP server with the app it serves and the Host names it answers to."""
+    """The HTTP server with the app it serves and the Host names it answers to.
+
+    On a loopback address only `localhost`/`127.0.0.1`/`[::1]` with this port are answered:
+    a page elsewhere that rebinds its own name to 127.0.0.1 gets 421. Bound to another
+    address (`--host 0.0.0.0`), the server answers any Host.
+    """
 
     daemon_threads = True
     request_queue_size = 64
@@ -291,9 +297,8 @@ class Server(ThreadingHTTPServer):
         self.app = app
         bound = self.server_address[1]
         names = {host, "localhost", "127.0.0.1", "[::1]"}
-        self.hosts = {f"{n}:{bound}" for n in names} | (
-            {n for n in names} if bound == 80 else set()
-        )
+        loopback = host in ("localhost", "::1") or host.startswith("127.")
+        self.hosts: set[str] | None = {f"{n}:{bound}" for n in names} if loopback else None
 
     @property
     def url(self) -> str:
@@ -306,10 +311,19 @@ class Server(ThreadingHTTPServer):
 
 
 def make_server(
-    graph_dir: str | Path, host: str = "127.0.0.1", port: int = 0, **options: float
+    graph_dir: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    workers: int = 2,
+    timeout: float = 10.0,
+    cap: int = 10_000,
 ) -> Server:
-    """A server for the graph in `graph_dir` (port 0: any free port); call serve_forever() on it."""
-    return Server(load_app(graph_dir, **options), host, port)  # type: ignore[arg-type]
+    """A server for the graph in `graph_dir` (port 0: any free port); call serve_forever() on it.
+
+    `workers` SPARQL processes answer queries, each stopped after `timeout` seconds, with at
+    most `cap` rows.
+    """
+    return Server(load_app(graph_dir, workers, timeout, cap), host, port)
 
 
 def serve(
@@ -317,9 +331,10 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8765,
     announce: Callable[[str], object] = print,
+    **options: float,
 ) -> None:
-    """Serve until interrupted."""
-    server = make_server(graph_dir, host, port)
+    """Serve until interrupted; `options` as for `make_server`."""
+    server = make_server(graph_dir, host, port, **options)  # type: ignore[arg-type]
     announce(
         f"serving {graph_dir} at {server.url}/ (SPARQL endpoint {server.url}/sparql); Ctrl-C stops"
     )
