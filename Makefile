@@ -5,9 +5,23 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := build/demo
 
-.PHONY: setup demo test lint gazetteer bench model eval clean
+.PHONY: setup demo test lint gazetteer bench model eval clean vendor
 
-setup: $(STAMP)
+setup: $(STAMP) vendor
+
+# The graph drawing library of `kg viz` and `kg serve`, copied from its npm package (see
+# kg/explore/vendor/NOTICE.md). Without npm the step says so and the browser tests skip.
+CYTOSCAPE := 3.34.4
+VENDOR    := kg/explore/vendor
+vendor: $(VENDOR)/cytoscape.min.js
+
+$(VENDOR)/cytoscape.min.js:
+	@if ! command -v npm >/dev/null; then echo "npm not found: kg viz needs $@ (install npm, then make vendor)"; exit 0; fi; \
+	set -e; mkdir -p build/npm; \
+	cd build/npm && npm pack --silent cytoscape@$(CYTOSCAPE) >/dev/null && \
+	tar -xzf cytoscape-$(CYTOSCAPE).tgz package/dist/cytoscape.min.js package/LICENSE && cd ../.. && \
+	cp build/npm/package/LICENSE $(VENDOR)/cytoscape.LICENSE && \
+	cp build/npm/package/dist/cytoscape.min.js $@
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "kg needs Python >= 3.11"'
@@ -23,7 +37,7 @@ demo: $(STAMP)
 		$(BIN)/kg query sparql @$$q --graph $(DEMO) || exit 1; \
 	done
 
-test: lint
+test: lint vendor
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -38,8 +52,10 @@ clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
 
 # Speed figures (never part of `make test`).
-bench: $(STAMP)
+bench: $(STAMP) vendor
 	$(BIN)/python bench/extract_speed.py
+	$(BIN)/python bench/related_speed.py
+	$(BIN)/python bench/serve_load.py
 
 # Rebuild the shipped trained pipeline from the annotations (fixed seeds; needs ../shared/seeds).
 model: $(STAMP)

@@ -10,6 +10,7 @@ from typing import Any
 
 _ARXIV_NEW = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?$", re.I)
 _ARXIV_OLD = re.compile(r"^(?:arxiv:)?([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)  # DataCite DOIs arXiv mints
 _OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?id=([A-Za-z0-9_\-]+)")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -86,8 +87,9 @@ def arxiv_id(value: str) -> str | None:
 def paper_id(record: Mapping[str, Any]) -> str:
     """The paper id: the record's own id, else a source id, else a hash of title or abstract.
 
-    Source ids are `arxiv:…`, `doi:…` (lower case) and `openreview:…`; hashes are `t:`
-    (normalised title) or `a:` (normalised abstract) plus 16 hex digits.
+    Source ids are `arxiv:…` (also for arXiv's own DOIs, 10.48550/arXiv.…), `doi:…` (lower
+    case) and `openreview:…`; hashes are `t:` (normalised title) or `a:` (normalised
+    abstract) plus 16 hex digits.
     """
     own = record.get("id")
     if own not in (None, ""):
@@ -101,6 +103,9 @@ def paper_id(record: Mapping[str, Any]) -> str:
         doi = re.sub(
             r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", str(record["doi"]).strip(), flags=re.I
         )
+        on_arxiv = _ARXIV_DOI.match(doi)
+        if on_arxiv and arxiv_id(on_arxiv.group(1)):
+            return f"arxiv:{arxiv_id(on_arxiv.group(1))}"
         return f"doi:{doi.lower()}"
     for key in ("openreview_id", "paper_id", "forum"):
         if record.get(key):
