@@ -117,7 +117,7 @@ def text_lines(path: Path, repair: Repair) -> Iterator[str]:
             nonlocal repaired
             if not repaired:
                 repaired = True
-                repair(number, reason + " (so are any later such lines)")
+                repair(number, reason + " (here and in any later such line)")
 
         for number, raw in enumerate(handle, start=1):
             yield _line(raw, number, once)

@@ -25,7 +25,7 @@ _ALIASES = {
     "title": ("title", "paper_title", "name"),
     "abstract": ("abstract", "summary", "paperabstract", "abstract_text", "description"),
 }
-_DECODER = json.JSONDecoder()
+_DECODER = json.JSONDecoder(strict=False)  # control characters in strings are cleaned later
 # Where reading resumes after a bad element of an array, and after a bad top-level value.
 _NEXT_ELEMENT = re.compile(r",\s*\{")
 _NEXT_VALUE = re.compile(r"\n\s*[{\[]")
@@ -62,7 +62,7 @@ def read_jsonl(lines: Iterator[str]) -> Iterator[Item]:
         if not line.strip():
             continue
         try:
-            raw = json.loads(line)
+            raw = _DECODER.decode(line)
         except json.JSONDecodeError as err:
             yield Bad(number, f"invalid JSON ({err.msg} at column {err.colno})")
             continue
