@@ -343,7 +343,10 @@ def export_neo4j_csv_cli(
 
 
 def main() -> None:
+    from kg.env import load_env
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    load_env()  # NEO4J_* from ./.env, as docker compose reads them
     app()
 
 
