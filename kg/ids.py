@@ -131,7 +131,18 @@ def fold(name: str) -> str:
 
 
 def normalise_url(url: str) -> str:
-    """A URL's identity: no scheme, no `www.`, no `.git`, no trailing slash; host in lower case."""
+    """A URL's identity: no scheme, no `www.`, no `.git`, no trailing slash; host in lower case.
+
+    Applied until nothing changes, so it is idempotent (`https://https://x/ /` included).
+    """
+    while True:
+        once = _normalise_url_once(url)
+        if once == url:
+            return once
+        url = once
+
+
+def _normalise_url_once(url: str) -> str:
     url = re.sub(r"^[a-z][a-z0-9+.\-]*://", "", url.strip(), flags=re.I)
     url = re.sub(r"^www\.", "", url, flags=re.I)
     host, _, rest = url.partition("/")
