@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := build/demo
 
-.PHONY: setup demo test lint gazetteer bench model eval clean
+.PHONY: setup demo test lint gazetteer bench model eval clean fuzz
 
 setup: $(STAMP)
 
@@ -49,3 +49,11 @@ model: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/kg eval --split dev
 	@for c in scierc scier tdmsci; do $(BIN)/kg eval --corpus $$c; done
+
+# Fuzz the ingest parsers with atheris for FUZZ_SECONDS (never part of `make test`); crashes land in build/fuzz.
+FUZZ_SECONDS ?= 120
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	mkdir -p build/fuzz/corpus && cp tests/data/readers/* build/fuzz/corpus/
+	$(BIN)/python fuzz/ingest_fuzz.py build/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=65536 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/

@@ -64,8 +64,9 @@ _COMMON_WORDS = frozenset(
 
 def normalise_title(text: str) -> str:
     """Lower case, accents folded, everything but letters and digits collapsed to one space."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # ASCII has nothing to fold: skip the per-character pass
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 

@@ -134,8 +134,9 @@ def read_papers(
     seen_texts: set[str] = set()
 
     def fresh(paper: Paper, where: tuple[str, int]) -> bool:
-        text_key = text_hash(normalise_title(paper.abstract)) if paper.abstract else ""
-        content = text_hash(normalise_title(paper.title) + "\n" + normalise_title(paper.abstract))
+        abstract = normalise_title(paper.abstract)
+        text_key = text_hash(abstract) if abstract else ""
+        content = text_hash(normalise_title(paper.title) + "\n" + abstract)
         if paper.id in first and first[paper.id][0] != content:
             reason = f"id {paper.id!r} was read before with other text ({first[paper.id][1]})"
             note(report, Problem(*where, reason))

@@ -12,6 +12,7 @@ import codecs
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 # Leading bytes of file types that are never text (compressed, images, documents, databases).
 MAGIC = {
@@ -106,18 +107,23 @@ def _line(raw: bytes, number: int, repair: Repair) -> str:
 def text_lines(path: Path, repair: Repair) -> Iterator[str]:
     """The lines of `path` as text, line endings kept; `repair(line, reason)` hears of the first fallback."""
     with path.open("rb") as handle:
-        encoding, bom = sniff(handle.read(SAMPLE))
-        handle.seek(bom)
-        if encoding and encoding != "utf-8-sig":
-            yield from io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
-            return
-        repaired = False
+        yield from decode_lines(handle, repair)
 
-        def once(number: int, reason: str) -> None:
-            nonlocal repaired
-            if not repaired:
-                repaired = True
-                repair(number, reason + " (here and in any later such line)")
 
-        for number, raw in enumerate(handle, start=1):
-            yield _line(raw, number, once)
+def decode_lines(handle: BinaryIO, repair: Repair) -> Iterator[str]:
+    """The lines of a seekable binary stream as text (see `text_lines`)."""
+    encoding, bom = sniff(handle.read(SAMPLE))
+    handle.seek(bom)
+    if encoding and encoding != "utf-8-sig":
+        yield from io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+        return
+    repaired = False
+
+    def once(number: int, reason: str) -> None:
+        nonlocal repaired
+        if not repaired:
+            repaired = True
+            repair(number, reason + " (here and in any later such line)")
+
+    for number, raw in enumerate(handle, start=1):
+        yield _line(raw, number, once)
