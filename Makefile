@@ -54,6 +54,7 @@ eval: $(STAMP)
 FUZZ_SECONDS ?= 120
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
-	mkdir -p build/fuzz/corpus && cp tests/data/readers/* build/fuzz/corpus/
+	mkdir -p build/fuzz/corpus
+	for f in tests/data/readers/* examples/corpus/*; do cp "$$f" "build/fuzz/corpus/$$(echo $$f | tr / _)"; done
 	$(BIN)/python fuzz/ingest_fuzz.py build/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) \
-		-max_len=65536 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/
+		-max_len=16384 -len_control=0 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/

@@ -388,3 +388,16 @@ def test_unprintable_file_names_stay_on_one_line(tmp_path: Path) -> None:
 def test_unknown_format_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="unknown format 'yaml'"):
         list(read_papers([tmp_path], fmt="yaml"))
+
+
+def test_blank_or_numeric_ids_and_month_names(tmp_path: Path) -> None:
+    rows = [
+        {**good(), "id": "   "},
+        {**good(), "id": 42, "year": 2020, "month": "Sept"},
+    ]
+    write(tmp_path, {"ids.jsonl": jl(*rows)})
+    papers, warnings, _ = read(tmp_path)
+    assert warnings == []
+    assert len(papers) == 2
+    assert papers["42"].date == "2020-09"
+    assert any(pid.startswith("t:") for pid in papers)

@@ -54,17 +54,12 @@ def read_text(lines: Iterator[str]) -> Iterator[tuple[dict[str, Any], int]]:
             title = (text, number)  # a second short line replaces a stray first one
         elif kind == "labelled-title":
             labelled = title = (text, number)
-        elif kind == "labelled-abstract":
+        elif kind in ("labelled-abstract", "abstract"):
             # `Abstract:` lines take only a `Title:` line as title: the short line
             # before them in such files is an affiliation or a heading.
-            if labelled is not None:
-                yield {"title": labelled[0], "abstract": text}, labelled[1]
-            else:
-                yield {"title": "", "abstract": text}, number
-            title = labelled = None
-        elif kind == "abstract":
-            if title is not None:
-                yield {"title": title[0], "abstract": text}, title[1]
+            head = labelled if kind == "labelled-abstract" else title
+            if head is not None:
+                yield {"title": head[0], "abstract": text}, head[1]
             else:
                 yield {"title": "", "abstract": text}, number
             title = labelled = None

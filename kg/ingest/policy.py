@@ -131,7 +131,9 @@ def _date(record: Mapping[str, Any]) -> str | None:
 def to_paper(record: Mapping[str, Any], source: str) -> Paper | Bad:
     """The cleaned paper of a raw record, or why the record is bad (its `line` is left 0)."""
     raw_id = record.get("id")
-    if raw_id is not None and _scalar(raw_id) is None and raw_id != "":
+    if raw_id is not None and (
+        isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float)
+    ):
         return Bad(0, f"id is not a string or number ({type(raw_id).__name__})")
     cleaned: dict[str, Any] = {
         key: clean_text(value) if isinstance(value, str) else value for key, value in record.items()

@@ -224,13 +224,14 @@ def _read_delimited(lines: Iterator[str], delimiter: str, quoting: Literal[0, 3]
         if problem:
             yield Bad(line, problem)
             replay.give_back()
+        elif not row:
             continue
         elif header is None:
             header = [name.strip().lower() for name in row]
             if not set(header) & {n for names in _ALIASES.values() for n in names}:
                 yield Bad(line, "no title or abstract column in the header")
                 return
-        elif row:
+        else:
             if len(row) < len(header):
                 yield Bad(line, f"{len(row)} fields where the header has {len(header)}", False)
             record = normalise_record(dict(zip(header, row, strict=False)))
