@@ -57,7 +57,7 @@ def _text(path: str, records: list[dict[str, str]]) -> str:
 
 def cases() -> dict[str, Case]:
     """Every kind of bad input, each with the good records that must survive it."""
-    g = [good() for _ in range(40)]
+    g = [good() for _ in range(43)]
     long_abstract = "word " * 2_100_000  # a 10 MB single line
     rtl = good(
         "نموذج ToyNet للتصنيف",
@@ -143,6 +143,21 @@ def cases() -> dict[str, Case]:
                 "utf32.jsonl": jl(g[21]).encode("utf-32"),
             },
             {g[i]["id"] for i in range(16, 22)},
+        ),
+        "line_endings": Case(
+            {
+                "crlf.csv": codecs.BOM_UTF8
+                + (
+                    "id,title,abstract\r\n" + ",".join(f'"{v}"' for v in g[40].values()) + "\r\n"
+                ).encode(),
+                "cr.tsv": "id\ttitle\tabstract\r" + "\t".join(g[41].values()) + "\r{broken\r",
+                "cr.jsonl": jl(g[42]).replace("\n", "\r") + "{broken\r",
+            },
+            {g[40]["id"], g[41]["id"], g[42]["id"]},
+            [
+                ("cr.tsv", 3, "no title or abstract (1 fields where the header has 3)"),
+                ("cr.jsonl", 2, "invalid JSON"),
+            ],
         ),
         "nul_and_control_characters": Case(
             {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -44,6 +45,8 @@ SAMPLE = 8192
 # binary: random bytes score about 0.5, Latin-1 prose under 0.05.
 BINARY_SHARE = 0.3
 _CONTROL = frozenset(range(32)) - {9, 10, 12, 13, 27}
+# A carriage return alone ends a line too (old Mac files), as in Python's universal newlines.
+_LONE_CR = re.compile(rb"(?<=\r)(?!\n)(?=.)", re.S)
 
 Repair = Callable[[int, str], None]
 
@@ -125,5 +128,6 @@ def decode_lines(handle: BinaryIO, repair: Repair) -> Iterator[str]:
             repaired = True
             repair(number, reason + " (here and in any later such line)")
 
-    for number, raw in enumerate(handle, start=1):
+    pieces = (piece for raw in handle for piece in _LONE_CR.split(raw))
+    for number, raw in enumerate(pieces, start=1):
         yield _line(raw, number, once)

@@ -12,6 +12,7 @@ offsets into the stored text.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -104,6 +105,8 @@ def clean_text(text: str) -> str:
 def _scalar(value: Any) -> str | None:
     """A record value as cleaned text, or None when it is missing, empty or not a string or number."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     text = clean_text(str(value)).strip()
     return text or None

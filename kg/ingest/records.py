@@ -232,10 +232,14 @@ def _read_delimited(lines: Iterator[str], delimiter: str, quoting: Literal[0, 3]
                 yield Bad(line, "no title or abstract column in the header")
                 return
         else:
-            if len(row) < len(header):
-                yield Bad(line, f"{len(row)} fields where the header has {len(header)}", False)
             record = normalise_record(dict(zip(header, row, strict=False)))
-            yield (record, line) if record is not None else Bad(line, NO_TEXT)
+            short = f"{len(row)} fields where the header has {len(header)}"
+            if record is None:
+                yield Bad(line, NO_TEXT + (f" ({short})" if len(row) < len(header) else ""))
+                continue
+            if len(row) < len(header):
+                yield Bad(line, short, skipped=False)
+            yield record, line
 
 
 @register_reader("csv", suffixes=(".csv",))
