@@ -69,13 +69,19 @@ def _wait_for(out: Path, pattern: str, proc: subprocess.Popen[bytes]) -> None:
     """Block until a temporary matching `pattern` has content in `out` (the build is in that phase)."""
     deadline = time.monotonic() + 300  # a guard against a hung build, not a timing assertion
     while time.monotonic() < deadline:
-        found = [p for p in out.glob(pattern) if p.is_dir() or p.stat().st_size > 0]
-        if found:
+        if any(_has_content(p) for p in out.glob(pattern)):
             return
         if proc.poll() is not None:
             pytest.fail(f"the build ended (exit {proc.returncode}) before reaching {pattern}")
         time.sleep(0.005)
     pytest.fail(f"no {pattern} appeared")
+
+
+def _has_content(path: Path) -> bool:
+    try:
+        return path.is_dir() or path.stat().st_size > 0
+    except FileNotFoundError:  # put in place between the listing and the look
+        return False
 
 
 @pytest.mark.parametrize("phase", [".papers.jsonl.tmp-*", ".graph.graphml.tmp-*"])
