@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := build/demo
 
-.PHONY: setup demo test lint gazetteer bench model eval clean vendor
+.PHONY: setup demo test lint gazetteer bench model eval clean vendor fuzz
 
 setup: $(STAMP) vendor
 
@@ -65,3 +65,12 @@ model: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/kg eval --split dev
 	@for c in scierc scier tdmsci; do $(BIN)/kg eval --corpus $$c; done
+
+# Fuzz the ingest parsers with atheris for FUZZ_SECONDS (never part of `make test`); crashes land in build/fuzz.
+FUZZ_SECONDS ?= 120
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	mkdir -p build/fuzz/corpus
+	for f in tests/data/readers/* examples/corpus/*; do cp "$$f" "build/fuzz/corpus/$$(echo $$f | tr / _)"; done
+	$(BIN)/python fuzz/ingest_fuzz.py build/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=16384 -len_control=0 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from kg.ingest import ReadReport
 
 app = typer.Typer(
     help="Build knowledge graphs of ML papers from their abstracts.",
@@ -42,6 +45,22 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+Strict = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Stop at the first bad record or file instead of skipping it with a warning.",
+    ),
+]
+
+
+def _read_report(strict: bool) -> ReadReport:
+    """The ingest policy of a command: warnings as `kg: warning: file:line: reason` on stderr."""
+    from kg.ingest import ReadReport
+
+    return ReadReport(strict=strict, warn=lambda line: typer.echo(f"kg: warning: {line}", err=True))
+
+
 @app.command()
 def extract(
     inputs: Inputs,
@@ -51,6 +70,7 @@ def extract(
     model: Model = None,
     workers: Workers = 1,
     fmt: Format = None,
+    strict: Strict = False,
 ) -> None:
     """Extract mentions and links as JSON lines (the ANNOTATION.md format)."""
     import json
@@ -58,18 +78,23 @@ def extract(
     from kg.build import extract_to_file
     from kg.export.jsonl import to_record
     from kg.extract.pipeline import extract_papers, load_pipeline
-    from kg.ingest import ReadReport, read_papers
+    from kg.ingest import BadInput, read_papers
 
-    report = ReadReport()
-    if output is not None:
-        count = sum(1 for _ in extract_to_file(inputs, output, model, workers, report, True, fmt))
-    else:
-        count = 0
-        for ex in extract_papers(
-            read_papers(inputs, fmt, report), load_pipeline(model), n_process=workers
-        ):
-            sys.stdout.write(json.dumps(to_record(ex), ensure_ascii=False) + "\n")
-            count += 1
+    report = _read_report(strict)
+    count = 0
+    try:
+        if output is not None:
+            count = sum(
+                1 for _ in extract_to_file(inputs, output, model, workers, report, True, fmt)
+            )
+        else:
+            for ex in extract_papers(
+                read_papers(inputs, fmt, report), load_pipeline(model), n_process=workers
+            ):
+                sys.stdout.write(json.dumps(to_record(ex), ensure_ascii=False) + "\n")
+                count += 1
+    except (BadInput, OSError) as err:
+        _fail(str(err))
     typer.echo(
         f"extracted {count} papers ({report.duplicates} duplicates dropped, {report.skipped} skipped)",
         err=True,
@@ -85,13 +110,18 @@ def build(
     model: Model = None,
     workers: Workers = 1,
     fmt: Format = None,
+    strict: Strict = False,
 ) -> None:
     """Build the graph: papers.jsonl, graph.ttl, graph.nt, graph.graphml and a SPARQL store."""
     from kg.build import build as run_build
+    from kg.ingest import BadInput
 
-    report = run_build(inputs, out, model, workers, progress=True, fmt=fmt)
-    if report.read.papers == 0:
-        _fail("no usable paper was read")
+    read = _read_report(strict)
+    try:
+        report = run_build(inputs, out, model, workers, progress=True, fmt=fmt, read=read)
+    except (BadInput, OSError) as err:
+        _fail(str(err))
+        return
     typer.echo(format_summary(report))
 
 
@@ -466,7 +496,10 @@ def serve(
 
 
 def main() -> None:
+    from kg.env import load_env
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    load_env()  # NEO4J_* from ./.env, as docker compose reads them
     app()
 
 

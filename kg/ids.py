@@ -65,8 +65,9 @@ _COMMON_WORDS = frozenset(
 
 def normalise_title(text: str) -> str:
     """Lower case, accents folded, everything but letters and digits collapsed to one space."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # ASCII has nothing to fold: skip the per-character pass
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
@@ -136,7 +137,18 @@ def fold(name: str) -> str:
 
 
 def normalise_url(url: str) -> str:
-    """A URL's identity: no scheme, no `www.`, no `.git`, no trailing slash; host in lower case."""
+    """A URL's identity: no scheme, no `www.`, no `.git`, no trailing slash; host in lower case.
+
+    Applied until nothing changes, so it is idempotent (`https://https://x/ /` included).
+    """
+    while True:
+        once = _normalise_url_once(url)
+        if once == url:
+            return once
+        url = once
+
+
+def _normalise_url_once(url: str) -> str:
     url = re.sub(r"^[a-z][a-z0-9+.\-]*://", "", url.strip(), flags=re.I)
     url = re.sub(r"^www\.", "", url, flags=re.I)
     host, _, rest = url.partition("/")
