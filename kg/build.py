@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kg.export.core import atomic_path, export_graph
 from kg.export.jsonl import write_records
 from kg.extract.pipeline import extract_papers, load_pipeline
 from kg.graph import GraphSummary, build_graph, summarise
-from kg.ingest import ReadReport, read_papers
+from kg.ingest import BadInput, ReadReport, read_papers
 from kg.types import Extraction, Paper
 
 PAPERS_FILE = "papers.jsonl"
@@ -36,6 +37,24 @@ def _progress(items: Iterable[Any], desc: str, unit: str, enabled: bool) -> Iter
     return tqdm(items, desc=desc, unit=unit, disable=None, leave=False)
 
 
+def _extract(
+    inputs: Iterable[str | Path],
+    handle: TextIO,
+    model: str | None,
+    workers: int,
+    report: ReadReport,
+    progress: bool,
+    fmt: str | None,
+) -> Iterator[Extraction]:
+    papers: Iterable[Paper] = _progress(
+        read_papers(inputs, fmt, report), "extract", "paper", progress
+    )
+    nlp = load_pipeline(model)
+    yield from write_records(extract_papers(papers, nlp, n_process=workers), handle)
+    if report.papers == 0:
+        raise BadInput("no usable paper was read")
+
+
 def extract_to_file(
     inputs: Iterable[str | Path],
     out: Path,
@@ -45,14 +64,13 @@ def extract_to_file(
     progress: bool = False,
     fmt: str | None = None,
 ) -> Iterator[Extraction]:
-    """Extract the papers of `inputs`, writing JSON lines to `out` atomically; yields each extraction."""
+    """Extract the papers of `inputs`, writing JSON lines to `out` atomically; yields each extraction.
+
+    Raises `BadInput` (and leaves `out` as it was) when no paper could be read.
+    """
     report = report if report is not None else ReadReport()
-    papers: Iterable[Paper] = _progress(
-        read_papers(inputs, fmt, report), "extract", "paper", progress
-    )
-    nlp = load_pipeline(model)
     with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as handle:
-        yield from write_records(extract_papers(papers, nlp, n_process=workers), handle)
+        yield from _extract(inputs, handle, model, workers, report, progress, fmt)
 
 
 def build(
@@ -63,17 +81,25 @@ def build(
     exporters: list[str] | None = None,
     progress: bool = False,
     fmt: str | None = None,
+    read: ReadReport | None = None,
 ) -> BuildReport:
-    """Build the graph of `inputs` into `out_dir`: papers.jsonl, graph.ttl, graph.nt, graph.graphml, store/."""
+    """Build the graph of `inputs` into `out_dir`: papers.jsonl, graph.ttl, graph.nt, graph.graphml, store/.
+
+    Every output is written to a temporary beside it and all are put in place together
+    at the end, so a failed or killed build leaves the previous outputs as they were.
+    Raises `BadInput` when no paper could be read (or at the first bad record if
+    `read.strict`).
+    """
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    read = ReadReport()
-    extractions = list(
-        extract_to_file(inputs, out / PAPERS_FILE, model, workers, read, progress, fmt)
-    )
-    graph = build_graph(extractions)
-    written = export_graph(graph, out, exporters)
+    read = read if read is not None else ReadReport()
+    with contextlib.ExitStack() as stage:
+        tmp = stage.enter_context(atomic_path(out / PAPERS_FILE))
+        with tmp.open("w", encoding="utf-8") as handle:
+            extractions = list(_extract(inputs, handle, model, workers, read, progress, fmt))
+        graph = build_graph(extractions)
+        written = export_graph(graph, out, exporters, stage)
     return BuildReport(
         read,
         summarise(graph),

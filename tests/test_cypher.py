@@ -61,10 +61,8 @@ def test_cypher_answers_equal_sparql_answers_on_the_example_graph(
 
 @pytest.mark.seeds
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_cypher_answers_equal_sparql_answers_on_the_seeds(
-    seeds_graph_dir: Path, question: str
-) -> None:
-    agree(seeds_graph_dir, question)
+def test_cypher_answers_equal_sparql_answers_on_the_seeds(seeds_built: Path, question: str) -> None:
+    agree(seeds_built, question)
 
 
 def test_embedded_graph_has_the_graph_counts(example_graph: Path) -> None:

@@ -74,7 +74,7 @@ def expected(
     return nodes, rels
 
 
-def hostile_graph(n_papers: int = 3) -> nx.MultiDiGraph:
+def injection_graph(n_papers: int = 3) -> nx.MultiDiGraph:
     ev = (Evidence("abstract", "We use it's \\ here.", 0, 3, "test", "0.1", 0.8),)
     extractions = []
     for i in range(n_papers):
@@ -87,7 +87,7 @@ def hostile_graph(n_papers: int = 3) -> nx.MultiDiGraph:
 
 
 def test_hostile_names_and_long_strings_land_as_data(falkor: Server) -> None:
-    graph = hostile_graph()
+    graph = injection_graph()
     counts = export_neo4j(graph, falkor.bolt_uri, dialect="falkordb", batch_size=50)
     assert counts["nodes_created"] == graph.number_of_nodes()
     assert read_back(falkor.bolt_uri) == expected(graph)
@@ -128,9 +128,9 @@ def test_incremental_export_merges_without_duplicates(falkor: Server, example_gr
     assert all(nodes[key] == props for key, props in large_nodes.items())
 
 
-def test_seeds_through_the_cli(falkor: Server, seeds_graph_dir: Path) -> None:
-    graph = load_graph(seeds_graph_dir)
-    args = ["export", "neo4j", "--graph", str(seeds_graph_dir), "--uri", falkor.bolt_uri]
+def test_seeds_through_the_cli(falkor: Server, seeds_built: Path) -> None:
+    graph = load_graph(seeds_built)
+    args = ["export", "neo4j", "--graph", str(seeds_built), "--uri", falkor.bolt_uri]
     first = CliRunner().invoke(app, [*args, "--dialect", "falkordb"])
     assert first.exit_code == 0, first.output
     assert (
@@ -150,9 +150,9 @@ def test_unreachable_server_is_one_clear_line(falkor: Server, tmp_path: Path) ->
 
     dead = f"bolt://127.0.0.1:{free_ports(1)[0]}"
     with pytest.raises(ExportError, match="no Neo4j server answers"):
-        export_neo4j(hostile_graph(1), dead, dialect="falkordb")
+        export_neo4j(injection_graph(1), dead, dialect="falkordb")
     with pytest.raises(ExportError, match="bad Neo4j URI"):
-        export_neo4j(hostile_graph(1), "http://127.0.0.1:1", dialect="falkordb")
+        export_neo4j(injection_graph(1), "http://127.0.0.1:1", dialect="falkordb")
     result = CliRunner().invoke(
         app, ["export", "neo4j", "--graph", str(tmp_path), "--uri", falkor.bolt_uri]
     )

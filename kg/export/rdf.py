@@ -10,6 +10,7 @@ sentence (field, offsets, extractor and version); see ontology/README.md.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,18 +55,28 @@ SKOS, DCT, PROV, SCHEMA = (
 )
 
 
+def _segment(text: str) -> str:
+    """`text` as one IRI path segment: every character but ASCII letters, digits and `_.-~` percent-encoded.
+
+    Injective, and the result holds nothing that could end an IRI (`>`, quotes, spaces,
+    `\\`) or start another segment (`/`, `?`, `#`).
+    """
+    return quote(text.encode("utf-8", "surrogatepass"), safe="")
+
+
 def node_iri(node_id: str, kind: str) -> str:
     """The IRI of a graph node: `kgr:<kind>/<percent-encoded id>`."""
-    return f"{RESOURCE}{kind.lower()}/{quote(node_id, safe='')}"
+    return f"{RESOURCE}{_segment(kind.lower())}/{_segment(node_id)}"
 
 
 def link_iri(paper: str, relation: str, entity: str) -> str:
-    digest = hashlib.sha1(f"{paper}\x00{relation}\x00{entity}".encode()).hexdigest()[:20]
-    return f"{RESOURCE}link/{digest}"
+    """The IRI of a (paper, relation, entity) link: a digest of the three, told apart unambiguously."""
+    key = json.dumps([paper, relation, entity]).encode()
+    return f"{RESOURCE}link/{hashlib.sha1(key).hexdigest()[:20]}"
 
 
 def extractor_iri(name: str) -> str:
-    return f"{RESOURCE}extractor/{quote(name, safe='')}"
+    return f"{RESOURCE}extractor/{_segment(name)}"
 
 
 def triples(graph: nx.MultiDiGraph) -> Iterator[tuple]:
@@ -153,8 +164,13 @@ def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
 
 @register_exporter("turtle", "graph.ttl")
 def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
-    """Turtle with the project's prefixes."""
+    """Turtle with the project's prefixes, resources as full IRIs.
+
+    Resource IRIs stay `<…>`: as prefixed names their percent signs, slashes and a final
+    dot would need backslash escapes, which some parsers (rdflib 7) misread.
+    """
     from pyoxigraph import RdfFormat, serialize
 
+    prefixes = {k: v for k, v in PREFIXES.items() if v != RESOURCE}
     with path.open("wb") as handle:
-        serialize(_oxi_triples(graph), handle, RdfFormat.TURTLE, prefixes=PREFIXES)
+        serialize(_oxi_triples(graph), handle, RdfFormat.TURTLE, prefixes=prefixes)

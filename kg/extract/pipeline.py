@@ -97,10 +97,12 @@ def to_extraction(paper: Paper, doc: Any) -> Extraction:
         )
         if span.label_ not in ALLOWED[label]:
             continue
-        name = canonical_name(label, span.kb_id_)
+        field, start, end = _locate(paper, span.start_char, span.end_char)
+        written = paper.text(field)[start:end]
+        # Masking turns `Nystr\"om` into letters the text does not have: name it as written.
+        name = canonical_name(label, written if span.kb_id_ == span.text else span.kb_id_)
         key = (label, entity_key(label, name))
         names.setdefault(key, name)
-        field, start, end = _locate(paper, span.start_char, span.end_char)
         sent = span.sent
         s_field, s_start, s_end = _locate(paper, sent.start_char, sent.end_char)
         from kg.extract.relations import CONFIDENCE

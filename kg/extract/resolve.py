@@ -139,7 +139,10 @@ def _admit(
         return True
     if model_labels is not None and label not in model_labels:
         return False
-    return not names_only or name_shaped(span.text)
+    if not names_only or name_shaped(span.text):
+        return True
+    # A lower-case model span is kept when its head word agrees (`keyphrase generation`: TASK).
+    return label != "METHOD" and label_from_head(span.text) == label
 
 
 def choose(
@@ -155,9 +158,18 @@ def choose(
         (c for c in _candidates(doc) if _admit(c, model_labels, model_names_only)),
         key=lambda c: POLICIES[policy](c[0], c[2]),
     )
+    # The model tells names apart better than it tells their kind; a data word around the
+    # name ("datasets like X", "trained on X", a title ending in "Dataset") settles the kind.
+    data_cues = {
+        (s.start, s.end): s.label_
+        for s in doc.spans.get("kg_cues", [])
+        if s.label_ in ("DATASET", "BENCHMARK")
+    }
     for span, label, source in ranked:
         if _is_generic(span.text) or any(i in taken for i in range(span.start, span.end)):
             continue
+        if source == "kg_model" and label == "METHOD":
+            label = data_cues.get((span.start, span.end), label)
         taken.update(range(span.start, span.end))
         chosen.append(
             Span(
