@@ -22,6 +22,10 @@ from kg.export.neo4j import REL_TYPES, ExportError, export_neo4j, node_rows
 from kg.graph import build_graph, load_graph
 from kg.types import Evidence, Extraction, Link, Paper
 
+# Settings other tests may leave in os.environ must not reach the CLI under test.
+CLEAN_ENV: dict[str, str | None] = {
+    k: None for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
+}
 HOSTILE = [
     "x`}) DETACH DELETE n //",
     "x' MATCH (n) DETACH DELETE n //",
@@ -131,7 +135,7 @@ def test_incremental_export_merges_without_duplicates(falkor: Server, example_gr
 def test_seeds_through_the_cli(falkor: Server, seeds_built: Path) -> None:
     graph = load_graph(seeds_built)
     args = ["export", "neo4j", "--graph", str(seeds_built), "--uri", falkor.bolt_uri]
-    first = CliRunner().invoke(app, [*args, "--dialect", "falkordb"])
+    first = CliRunner(env=CLEAN_ENV).invoke(app, [*args, "--dialect", "falkordb"])
     assert first.exit_code == 0, first.output
     assert (
         f"created {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships"
@@ -139,7 +143,7 @@ def test_seeds_through_the_cli(falkor: Server, seeds_built: Path) -> None:
     )
     nodes, rels = read_back(falkor.bolt_uri)
     assert (nodes, rels) == expected(graph)
-    again = CliRunner().invoke(app, [*args, "--dialect", "falkordb"])
+    again = CliRunner(env=CLEAN_ENV).invoke(app, [*args, "--dialect", "falkordb"])
     assert again.exit_code == 0, again.output
     assert "created 0 nodes and 0 relationships" in again.output
     assert read_back(falkor.bolt_uri) == (nodes, rels)
@@ -153,7 +157,7 @@ def test_unreachable_server_is_one_clear_line(falkor: Server, tmp_path: Path) ->
         export_neo4j(injection_graph(1), dead, dialect="falkordb")
     with pytest.raises(ExportError, match="bad Neo4j URI"):
         export_neo4j(injection_graph(1), "http://127.0.0.1:1", dialect="falkordb")
-    result = CliRunner().invoke(
+    result = CliRunner(env=CLEAN_ENV).invoke(
         app, ["export", "neo4j", "--graph", str(tmp_path), "--uri", falkor.bolt_uri]
     )
     assert result.exit_code == 1 and result.output.startswith("kg: ")
