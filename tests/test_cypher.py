@@ -98,7 +98,7 @@ def test_cache_is_rebuilt_when_papers_change(example_graph: Path, tmp_path: Path
 
 
 def test_queries_are_read_only_and_errors_are_one_line(example_graph: Path) -> None:
-    runner = CliRunner()
+    runner = CliRunner(env={"NEO4J_URI": None})
     for bad in ["CREATE (:Paper {id: 'x'})", "MATCH (n RETURN n"]:
         result = runner.invoke(app, ["query", "cypher", bad, "--graph", str(example_graph)])
         assert result.exit_code == 1 and result.output.startswith("kg: ")

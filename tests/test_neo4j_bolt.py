@@ -22,6 +22,10 @@ from kg.export.neo4j import REL_TYPES, ExportError, export_neo4j, node_rows
 from kg.graph import build_graph, load_graph
 from kg.types import Evidence, Extraction, Link, Paper
 
+# Settings other tests may leave in os.environ must not reach the CLI under test.
+CLEAN_ENV: dict[str, str | None] = {
+    k: None for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
+}
 HOSTILE = [
     "x`}) DETACH DELETE n //",
     "x' MATCH (n) DETACH DELETE n //",
@@ -74,7 +78,7 @@ def expected(
     return nodes, rels
 
 
-def hostile_graph(n_papers: int = 3) -> nx.MultiDiGraph:
+def injection_graph(n_papers: int = 3) -> nx.MultiDiGraph:
     ev = (Evidence("abstract", "We use it's \\ here.", 0, 3, "test", "0.1", 0.8),)
     extractions = []
     for i in range(n_papers):
@@ -87,7 +91,7 @@ def hostile_graph(n_papers: int = 3) -> nx.MultiDiGraph:
 
 
 def test_hostile_names_and_long_strings_land_as_data(falkor: Server) -> None:
-    graph = hostile_graph()
+    graph = injection_graph()
     counts = export_neo4j(graph, falkor.bolt_uri, dialect="falkordb", batch_size=50)
     assert counts["nodes_created"] == graph.number_of_nodes()
     assert read_back(falkor.bolt_uri) == expected(graph)
@@ -131,7 +135,7 @@ def test_incremental_export_merges_without_duplicates(falkor: Server, example_gr
 def test_seeds_through_the_cli(falkor: Server, seeds_graph_dir: Path) -> None:
     graph = load_graph(seeds_graph_dir)
     args = ["export", "neo4j", "--graph", str(seeds_graph_dir), "--uri", falkor.bolt_uri]
-    first = CliRunner().invoke(app, [*args, "--dialect", "falkordb"])
+    first = CliRunner(env=CLEAN_ENV).invoke(app, [*args, "--dialect", "falkordb"])
     assert first.exit_code == 0, first.output
     assert (
         f"created {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships"
@@ -139,7 +143,7 @@ def test_seeds_through_the_cli(falkor: Server, seeds_graph_dir: Path) -> None:
     )
     nodes, rels = read_back(falkor.bolt_uri)
     assert (nodes, rels) == expected(graph)
-    again = CliRunner().invoke(app, [*args, "--dialect", "falkordb"])
+    again = CliRunner(env=CLEAN_ENV).invoke(app, [*args, "--dialect", "falkordb"])
     assert again.exit_code == 0, again.output
     assert "created 0 nodes and 0 relationships" in again.output
     assert read_back(falkor.bolt_uri) == (nodes, rels)
@@ -150,10 +154,10 @@ def test_unreachable_server_is_one_clear_line(falkor: Server, tmp_path: Path) ->
 
     dead = f"bolt://127.0.0.1:{free_ports(1)[0]}"
     with pytest.raises(ExportError, match="no Neo4j server answers"):
-        export_neo4j(hostile_graph(1), dead, dialect="falkordb")
+        export_neo4j(injection_graph(1), dead, dialect="falkordb")
     with pytest.raises(ExportError, match="bad Neo4j URI"):
-        export_neo4j(hostile_graph(1), "http://127.0.0.1:1", dialect="falkordb")
-    result = CliRunner().invoke(
+        export_neo4j(injection_graph(1), "http://127.0.0.1:1", dialect="falkordb")
+    result = CliRunner(env=CLEAN_ENV).invoke(
         app, ["export", "neo4j", "--graph", str(tmp_path), "--uri", falkor.bolt_uri]
     )
     assert result.exit_code == 1 and result.output.startswith("kg: ")

@@ -18,7 +18,7 @@ import pytest
 from kg.export.neo4j import NODE_LABELS, REL_TYPES, export_neo4j
 from kg.graph import build_graph, load_graph
 
-from .test_neo4j_bolt import HOSTILE, hostile_graph
+from .test_neo4j_bolt import HOSTILE, injection_graph
 
 pytestmark = [
     pytest.mark.neo4j,
@@ -70,7 +70,7 @@ def ours(graph: nx.MultiDiGraph) -> tuple[int, int]:
 @pytest.fixture
 def clean(example_graph: Path) -> Iterator[list[nx.MultiDiGraph]]:
     """Graphs a test exports; their nodes are deleted before and after it."""
-    graphs: list[nx.MultiDiGraph] = [load_graph(example_graph), hostile_graph()]
+    graphs: list[nx.MultiDiGraph] = [load_graph(example_graph), injection_graph()]
 
     def wipe() -> None:
         for ids in chunks(sorted({n for g in graphs for n in g.nodes})):
