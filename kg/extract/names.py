@@ -264,7 +264,7 @@ def _shared_names(root: Path) -> Iterator[tuple[str, str, str]]:
 
 
 def _pwc_tasks(root: Path) -> Iterator[tuple[str, str, str]]:
-    """Task names of the PwC snapshot (list, per-area tables, hierarchy) and their datasets."""
+    """Task names of the PwC snapshot: the list, the per-area tables and the hierarchy."""
     with (root / "all_tasks.txt").open(encoding="utf-8") as handle:
         for line in handle:
             yield "TASK", line.strip().strip('"'), "pwc-tasks"
@@ -272,8 +272,6 @@ def _pwc_tasks(root: Path) -> Iterator[tuple[str, str, str]]:
         with table.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 yield "TASK", row["Task Name"], "pwc-tasks"
-                for name in (row.get("Common Datasets (Top 10)") or "").split(";"):
-                    yield "DATASET", name.strip(), "pwc-tasks"
     with (root / "task_hierarchy.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             for name in [row["Parent Task"], *row["Child Tasks"].split(";")]:

@@ -97,8 +97,11 @@ def _candidates(doc: Doc) -> list[tuple[Span, str, str]]:
     pair_labels = _pair_labels(doc, known)
     long_forms = {s.kb_id_: s.text for s in doc.spans.get("kg_abbrevs", []) if s.label_ == "LONG"}
     found: list[tuple[Span, str, str]] = []
+    listed = {(s.start, s.end) for s in doc.spans.get("kg_gazetteer", [])}
     for source in PRIORITY:
         for span in doc.spans.get(source, []):
+            if span.kb_id_ == "data" and (span.start, span.end) in listed:
+                continue  # a listed name keeps its listed kind: GSM8K stays a benchmark
             label = pair_labels.get(span.kb_id_) if source == "kg_abbrevs" else span.label_
             if not label:
                 continue
