@@ -10,7 +10,7 @@ from typing import Any
 
 from kg.export.core import atomic_path, export_graph
 from kg.export.jsonl import write_records
-from kg.extract.pipeline import extract_papers, load_pipeline
+from kg.extract.parallel import extract_stream
 from kg.graph import GraphSummary, build_graph, summarise
 from kg.ingest import ReadReport, read_papers
 from kg.types import Extraction, Paper
@@ -50,9 +50,8 @@ def extract_to_file(
     papers: Iterable[Paper] = _progress(
         read_papers(inputs, fmt, report), "extract", "paper", progress
     )
-    nlp = load_pipeline(model)
     with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as handle:
-        yield from write_records(extract_papers(papers, nlp, n_process=workers), handle)
+        yield from write_records(extract_stream(papers, model, workers), handle)
 
 
 def build(

@@ -57,7 +57,7 @@ def extract(
 
     from kg.build import extract_to_file
     from kg.export.jsonl import to_record
-    from kg.extract.pipeline import extract_papers, load_pipeline
+    from kg.extract.parallel import extract_stream
     from kg.ingest import ReadReport, read_papers
 
     report = ReadReport()
@@ -65,9 +65,7 @@ def extract(
         count = sum(1 for _ in extract_to_file(inputs, output, model, workers, report, True, fmt))
     else:
         count = 0
-        for ex in extract_papers(
-            read_papers(inputs, fmt, report), load_pipeline(model), n_process=workers
-        ):
+        for ex in extract_stream(read_papers(inputs, fmt, report), model, workers):
             sys.stdout.write(json.dumps(to_record(ex), ensure_ascii=False) + "\n")
             count += 1
     typer.echo(

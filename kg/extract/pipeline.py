@@ -83,28 +83,30 @@ def _sentence(paper: Paper, field: str, sent_start: int, sent_end: int) -> str:
 
 def to_extraction(paper: Paper, doc: Any) -> Extraction:
     """Turn a processed doc into mentions and links with evidence."""
+    from kg.extract.relations import CONFIDENCE
+    from kg.extract.tokens import token_table
+
     mentions = []
+    labels: dict[tuple[int, int], str] = {}
     for span in doc.spans["kg_mentions"]:
+        labels.setdefault((span.start, span.end), span.label_)
         field, start, end = _locate(paper, span.start_char, span.end_char)
         mentions.append(Mention(field, start, end, paper.text(field)[start:end], span.label_))
     evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
     names: dict[tuple[str, str], str] = {}
-    for span in doc.spans["kg_relations"]:
-        label = next(
-            m.label_
-            for m in doc.spans["kg_mentions"]
-            if m.start == span.start and m.end == span.end
-        )
+    relations = doc.spans["kg_relations"]
+    table = token_table(doc) if len(relations) else None
+    for span in relations:
+        label = labels[(span.start, span.end)]
         if span.label_ not in ALLOWED[label]:
             continue
         name = canonical_name(label, span.kb_id_)
         key = (label, entity_key(label, name))
         names.setdefault(key, name)
         field, start, end = _locate(paper, span.start_char, span.end_char)
-        sent = span.sent
-        s_field, s_start, s_end = _locate(paper, sent.start_char, sent.end_char)
-        from kg.extract.relations import CONFIDENCE
-
+        assert table is not None
+        first, last = table.sentence(span.start)
+        s_field, s_start, s_end = _locate(paper, table.starts[first], table.ends[last - 1])
         evidence[(span.label_, *key)].append(
             Evidence(
                 field,
