@@ -79,15 +79,35 @@ def extract(
 @app.command()
 def build(
     inputs: Inputs,
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
     model: Model = None,
     workers: Workers = 1,
     fmt: Format = None,
+    update: Annotated[
+        Path | None,
+        typer.Option(
+            "--update",
+            help="A folder made by `kg build`: add INPUTS to it, extracting only new papers.",
+        ),
+    ] = None,
 ) -> None:
     """Build the graph: papers.jsonl, graph.ttl, graph.nt, graph.graphml and a SPARQL store."""
     from kg.build import build as run_build
+    from kg.incremental import update as run_update
 
-    report = run_build(inputs, out, model, workers, progress=True, fmt=fmt)
+    if (out is None) == (update is None):
+        _fail("give either --out DIR (a new build) or --update DIR (add to a built graph)")
+        return
+    if update is not None:
+        try:
+            report, extracted = run_update(update, inputs, model, workers, progress=True, fmt=fmt)
+        except (FileNotFoundError, ValueError) as err:
+            _fail(str(err))
+            return
+        typer.echo(f"extracted {extracted} new papers; the others were reused from {update}")
+    else:
+        assert out is not None
+        report = run_build(inputs, out, model, workers, progress=True, fmt=fmt)
     if report.read.papers == 0:
         _fail("no usable paper was read")
     typer.echo(format_summary(report))

@@ -26,10 +26,22 @@ Found = tuple[tuple[Mention, ...], tuple[Link, ...], tuple[tuple[str, str], ...]
 _NLP: Any = None  # the pipeline of this worker process, loaded once by `_start_worker`
 
 
+def one_blas_thread() -> Any:
+    """Limit numpy's BLAS to one thread (for the rest of the process, or the `with` block).
+
+    Parallelism comes from worker processes; BLAS threads on top of them would fight
+    for the same cores.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas")
+
+
 def _start_worker(model: str | None) -> None:
     global _NLP
     from kg.extract.pipeline import load_pipeline
 
+    one_blas_thread()
     _NLP = load_pipeline(model)
 
 
@@ -110,4 +122,5 @@ def extract_stream(
         return
     from kg.extract.pipeline import extract_papers, load_pipeline
 
-    yield from extract_papers(papers, nlp if nlp is not None else load_pipeline(model))
+    with one_blas_thread():
+        yield from extract_papers(papers, nlp if nlp is not None else load_pipeline(model))

@@ -54,7 +54,25 @@ def load_pipeline(model: str | Path | None = None) -> Any:
     path = Path(model) if model else shipped_model()
     if path is None:
         return build_pipeline()
-    return spacy.load(path)
+    return numpy_matmul(spacy.load(path))
+
+
+def numpy_matmul(nlp: Any) -> Any:
+    """`nlp` with its trained layers multiplying matrices through numpy's BLAS, not blis.
+
+    For the shipped model's shapes (tokens × 144 times 144 × 144, float32) numpy's
+    OpenBLAS multiplies about 2.5 times faster than thinc's default blis on this machine;
+    results agree to float rounding (the extraction of the seeds, the ICLR 2024 list and
+    the example corpus is identical, and a test compares both on the example corpus).
+    """
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        for node in model.walk() if hasattr(model, "walk") else ():
+            node.ops = ops
+    return nlp
 
 
 def doc_text(paper: Paper) -> str:

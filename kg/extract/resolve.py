@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 
 from kg.canonical import canonical_name, singular
 from kg.extract.names import GENERIC_PHRASES, name_shaped
+from kg.extract.tokens import token_table
 
 PRIORITY = {"kg_urls": 0, "kg_model": 1, "kg_cues": 2, "kg_abbrevs": 3, "kg_gazetteer": 4}
 
@@ -110,7 +111,7 @@ def _candidates(doc: Doc) -> list[Candidate]:
             known[(span.start, span.end)] = span.label_
     pair_labels = _pair_labels(doc, known)
     long_forms = {s.kb_id_: s.text for s in doc.spans.get("kg_abbrevs", []) if s.label_ == "LONG"}
-    text = doc.text  # spaCy rebuilds this from the tokens on every access: read it once
+    text = token_table(doc).text
     found: list[Candidate] = []
     for source in PRIORITY:
         for span in doc.spans.get(source, []):
@@ -120,9 +121,7 @@ def _candidates(doc: Doc) -> list[Candidate]:
             surface = text[span.start_char : span.end_char]
             name = long_forms.get(span.kb_id_, surface) if source == "kg_abbrevs" else surface
             found.append(
-                Candidate(
-                    span.start, span.end, span.start_char, span.end_char, label, name, source
-                )
+                Candidate(span.start, span.end, span.start_char, span.end_char, label, name, source)
             )
     return found
 
@@ -164,7 +163,7 @@ def choose(
     """The mentions of `doc` under the policy of this module."""
     chosen: list[Span] = []
     taken: set[int] = set()
-    text = doc.text
+    text = token_table(doc).text
     ranked = sorted(
         (c for c in _candidates(doc) if _admit(c, text, model_labels, model_names_only)),
         key=POLICIES[policy],

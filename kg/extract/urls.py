@@ -41,9 +41,7 @@ class UrlFinder:
             [
                 Span(doc, i, i + 1, label="REPO")
                 for i, word in enumerate(t.texts)
-                if ("/" in word or "." in word)
-                and URL_RE.fullmatch(word)
-                and is_repository(word)
+                if ("/" in word or "." in word) and URL_RE.fullmatch(word) and is_repository(word)
             ]
             if URL_RE.search(t.text)  # most abstracts hold no address at all
             else []
