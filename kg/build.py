@@ -44,14 +44,18 @@ def extract_to_file(
     report: ReadReport | None = None,
     progress: bool = False,
     fmt: str | None = None,
+    cluster: str | None = None,
 ) -> Iterator[Extraction]:
-    """Extract the papers of `inputs`, writing JSON lines to `out` atomically; yields each extraction."""
+    """Extract the papers of `inputs`, writing JSON lines to `out` atomically; yields each extraction.
+
+    `cluster` (a Dask scheduler address or `local:N`) runs the extraction there.
+    """
     report = report if report is not None else ReadReport()
     papers: Iterable[Paper] = _progress(
         read_papers(inputs, fmt, report), "extract", "paper", progress
     )
     with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as handle:
-        yield from write_records(extract_stream(papers, model, workers), handle)
+        yield from write_records(extract_stream(papers, model, workers, cluster=cluster), handle)
 
 
 def build(
@@ -62,6 +66,7 @@ def build(
     exporters: list[str] | None = None,
     progress: bool = False,
     fmt: str | None = None,
+    cluster: str | None = None,
 ) -> BuildReport:
     """Build the graph of `inputs` into `out_dir`: papers.jsonl, graph.ttl, graph.nt, graph.graphml, store/."""
     started = time.perf_counter()
@@ -69,7 +74,7 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     read = ReadReport()
     extractions = list(
-        extract_to_file(inputs, out / PAPERS_FILE, model, workers, read, progress, fmt)
+        extract_to_file(inputs, out / PAPERS_FILE, model, workers, read, progress, fmt, cluster)
     )
     graph = build_graph(extractions)
     written = export_graph(graph, out, exporters)

@@ -28,6 +28,12 @@ Model = Annotated[
     str | None, typer.Option(help="A spaCy pipeline folder (default: the shipped one).")
 ]
 Workers = Annotated[int, typer.Option(min=1, help="Processes for extraction.")]
+Cluster = Annotated[
+    str | None,
+    typer.Option(
+        help="Extract on a Dask cluster: a scheduler address (tcp://host:8786) or local:N (needs kg[cluster])."
+    ),
+]
 Format = Annotated[
     str | None,
     typer.Option(
@@ -51,23 +57,30 @@ def extract(
     model: Model = None,
     workers: Workers = 1,
     fmt: Format = None,
+    cluster: Cluster = None,
 ) -> None:
     """Extract mentions and links as JSON lines (the ANNOTATION.md format)."""
     import json
 
     from kg.build import extract_to_file
     from kg.export.jsonl import to_record
+    from kg.extract.distributed import ClusterError
     from kg.extract.parallel import extract_stream
     from kg.ingest import ReadReport, read_papers
 
     report = ReadReport()
-    if output is not None:
-        count = sum(1 for _ in extract_to_file(inputs, output, model, workers, report, True, fmt))
-    else:
-        count = 0
-        for ex in extract_stream(read_papers(inputs, fmt, report), model, workers):
-            sys.stdout.write(json.dumps(to_record(ex), ensure_ascii=False) + "\n")
-            count += 1
+    count = 0
+    try:
+        if output is not None:
+            stream = extract_to_file(inputs, output, model, workers, report, True, fmt, cluster)
+            count = sum(1 for _ in stream)
+        else:
+            papers = read_papers(inputs, fmt, report)
+            for ex in extract_stream(papers, model, workers, cluster=cluster):
+                sys.stdout.write(json.dumps(to_record(ex), ensure_ascii=False) + "\n")
+                count += 1
+    except ClusterError as err:
+        _fail(str(err))
     typer.echo(
         f"extracted {count} papers ({report.duplicates} duplicates dropped, {report.skipped} skipped)",
         err=True,
@@ -90,24 +103,28 @@ def build(
             help="A folder made by `kg build`: add INPUTS to it, extracting only new papers.",
         ),
     ] = None,
+    cluster: Cluster = None,
 ) -> None:
     """Build the graph: papers.jsonl, graph.ttl, graph.nt, graph.graphml and a SPARQL store."""
     from kg.build import build as run_build
+    from kg.extract.distributed import ClusterError
     from kg.incremental import update as run_update
 
     if (out is None) == (update is None):
         _fail("give either --out DIR (a new build) or --update DIR (add to a built graph)")
         return
-    if update is not None:
-        try:
-            report, extracted = run_update(update, inputs, model, workers, progress=True, fmt=fmt)
-        except (FileNotFoundError, ValueError) as err:
-            _fail(str(err))
-            return
-        typer.echo(f"extracted {extracted} new papers; the others were reused from {update}")
-    else:
-        assert out is not None
-        report = run_build(inputs, out, model, workers, progress=True, fmt=fmt)
+    try:
+        if update is not None:
+            report, extracted = run_update(
+                update, inputs, model, workers, progress=True, fmt=fmt, cluster=cluster
+            )
+            typer.echo(f"extracted {extracted} new papers; the others were reused from {update}")
+        else:
+            assert out is not None
+            report = run_build(inputs, out, model, workers, progress=True, fmt=fmt, cluster=cluster)
+    except (FileNotFoundError, ValueError, ClusterError) as err:
+        _fail(str(err))
+        return
     if report.read.papers == 0:
         _fail("no usable paper was read")
     typer.echo(format_summary(report))

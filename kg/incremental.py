@@ -46,6 +46,7 @@ def update(
     exporters: list[str] | None = None,
     progress: bool = False,
     fmt: str | None = None,
+    cluster: str | None = None,
 ) -> tuple[BuildReport, int]:
     """Add the papers of `inputs` to the graph in `out_dir`; returns the report and how many were extracted."""
     started = time.perf_counter()
@@ -69,7 +70,9 @@ def update(
     new = [p for p in papers if reusable(p) is None]
     fresh = {
         ex.paper.id: ex
-        for ex in extract_stream(_progress(new, "extract", "paper", progress), model, workers)
+        for ex in extract_stream(
+            _progress(new, "extract", "paper", progress), model, workers, cluster=cluster
+        )
     }
     extractions = [reusable(p) or fresh[p.id] for p in papers]
     with atomic_path(stored_path) as tmp, tmp.open("w", encoding="utf-8") as handle:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -89,24 +89,37 @@ def extract_parallel(
     At most `in_flight` batches per worker are queued or running at once, so at most
     `workers * in_flight * batch_size` papers are held besides the one being written.
     """
-    limit = max(1, workers * in_flight)
-    pending: deque[tuple[list[Paper], Future[list[Found]]]] = deque()
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=pool_context(),
         initializer=_start_worker,
         initargs=(str(model) if model else None,),
     ) as pool:
-        for batch in batches(papers, batch_size):
-            pending.append((batch, pool.submit(_run_batch, batch, batch_size)))
-            if len(pending) >= limit:
-                yield from _collect(*pending.popleft())
-        while pending:
-            yield from _collect(*pending.popleft())
+        yield from in_order(
+            batches(papers, batch_size),
+            lambda batch: pool.submit(_run_batch, batch, batch_size),
+            workers * in_flight,
+        )
 
 
-def _collect(batch: list[Paper], future: Future[list[Found]]) -> Iterator[Extraction]:
-    for paper, (mentions, links, aliases) in zip(batch, future.result(), strict=True):
+def in_order(
+    shards: Iterable[list[Paper]], submit: Callable[[list[Paper]], Any], limit: int
+) -> Iterator[Extraction]:
+    """Submit shards in order, at most `limit` out at once, and yield their extractions in order.
+
+    `submit(shard)` returns a future (concurrent.futures or Dask) of the shard's `Found` list.
+    """
+    pending: deque[tuple[list[Paper], Any]] = deque()
+    for shard in shards:
+        pending.append((shard, submit(shard)))
+        if len(pending) >= max(1, limit):
+            yield from _join(*pending.popleft())
+    while pending:
+        yield from _join(*pending.popleft())
+
+
+def _join(shard: list[Paper], future: Any) -> Iterator[Extraction]:
+    for paper, (mentions, links, aliases) in zip(shard, future.result(), strict=True):
         yield Extraction(paper, mentions, links, aliases)
 
 
@@ -115,8 +128,15 @@ def extract_stream(
     model: str | Path | None = None,
     workers: int = 1,
     nlp: Any = None,
+    cluster: str | None = None,
 ) -> Iterator[Extraction]:
-    """Extractions of `papers` in input order: in this process for one worker, else in a pool."""
+    """Extractions of `papers` in input order: on a Dask cluster when `cluster` names one,
+    else in this process for one worker, else in a pool of `workers` processes."""
+    if cluster:
+        from kg.extract.distributed import extract_cluster
+
+        yield from extract_cluster(papers, cluster, model)
+        return
     if workers > 1:
         yield from extract_parallel(papers, model, workers)
         return

@@ -69,7 +69,7 @@ def numpy_matmul(nlp: Any) -> Any:
 
     ops = NumpyOps(use_blis=False)
     for _, component in nlp.pipeline:
-        model = getattr(component, "model", None)
+        model: Any = getattr(component, "model", None)
         for node in model.walk() if hasattr(model, "walk") else ():
             node.ops = ops
     return nlp
