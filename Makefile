@@ -37,9 +37,11 @@ gazetteer: $(STAMP)
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
 
-# Speed figures (never part of `make test`).
+# Speed and scale figures (never part of `make test`): bench/scale.py, results in
+# bench/results/scale.json; `make bench SIZES="1000 10000"` for the smaller corpora only.
+SIZES ?= 1000 10000 100000
 bench: $(STAMP)
-	$(BIN)/python bench/extract_speed.py
+	$(BIN)/python bench/scale.py --sizes $(SIZES)
 
 # Rebuild the shipped trained pipeline from the annotations (fixed seeds; needs ../shared/seeds).
 model: $(STAMP)

@@ -74,8 +74,8 @@ def extract_cluster(
     papers: Iterable[Paper],
     address: str,
     model: str | Path | None = None,
-    shard_size: int = 256,
-    in_flight: int = 4,
+    shard_size: int = 64,
+    in_flight: int = 3,
 ) -> Iterator[Extraction]:
     """Stream the extractions of `papers` from the cluster at `address`, in input order.
 
