@@ -155,12 +155,14 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
 @stage
 def update(args: argparse.Namespace) -> dict[str, Any]:
     """`kg build --update` of the e2e graph with the extra papers (Turtle + N-Triples)."""
-    from kg.incremental import update as run_update
+    from kg.build import build
 
-    seconds, (report, extracted) = timed(
-        lambda: run_update(args.work / "e2e", [args.extra], exporters=["turtle", "ntriples"])
+    seconds, report = timed(
+        lambda: build(
+            [args.extra], args.work / "e2e", exporters=["turtle", "ntriples"], update=True
+        )
     )
-    return {"papers": report.read.papers, "extracted": extracted, "seconds": seconds}
+    return {"papers": report.read.papers, "extracted": report.extracted, "seconds": seconds}
 
 
 @stage

@@ -26,6 +26,7 @@ class BuildReport:
     graph: GraphSummary
     outputs: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    extracted: int | None = None  # with `update`: papers extracted (the rest were reused)
 
 
 def _progress(items: Iterable[Any], desc: str, unit: str, enabled: bool) -> Iterable[Any]:
@@ -67,15 +68,32 @@ def build(
     progress: bool = False,
     fmt: str | None = None,
     cluster: str | None = None,
+    update: bool = False,
 ) -> BuildReport:
-    """Build the graph of `inputs` into `out_dir`: papers.jsonl, graph.ttl, graph.nt, graph.graphml, store/."""
+    """Build the graph of `inputs` into `out_dir`: papers.jsonl, graph.ttl, graph.nt, graph.graphml, store/.
+
+    With `update`, add `inputs` to the graph already in `out_dir`, extracting only papers
+    it does not hold (kg.incremental).
+    """
     started = time.perf_counter()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if not update:
+        out.mkdir(parents=True, exist_ok=True)
     read = ReadReport()
-    extractions = list(
-        extract_to_file(inputs, out / PAPERS_FILE, model, workers, read, progress, fmt, cluster)
-    )
+    extracted = None
+    if update:
+        from kg.incremental import add_papers
+
+        def extract(papers: list[Paper]) -> Iterator[Extraction]:
+            return extract_stream(
+                _progress(papers, "extract", "paper", progress), model, workers, cluster=cluster
+            )
+
+        extractions, extracted = add_papers(out / PAPERS_FILE, inputs, fmt, read, extract)
+    else:
+        extractions = list(
+            extract_to_file(inputs, out / PAPERS_FILE, model, workers, read, progress, fmt, cluster)
+        )
     graph = build_graph(extractions)
     written = export_graph(graph, out, exporters)
     return BuildReport(
@@ -83,4 +101,5 @@ def build(
         summarise(graph),
         [str(p) for p in [out / PAPERS_FILE, *written]],
         time.perf_counter() - started,
+        extracted,
     )

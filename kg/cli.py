@@ -108,23 +108,27 @@ def build(
     """Build the graph: papers.jsonl, graph.ttl, graph.nt, graph.graphml and a SPARQL store."""
     from kg.build import build as run_build
     from kg.extract.distributed import ClusterError
-    from kg.incremental import update as run_update
 
-    if (out is None) == (update is None):
+    target = out or update
+    if target is None or (out is not None and update is not None):
         _fail("give either --out DIR (a new build) or --update DIR (add to a built graph)")
         return
     try:
-        if update is not None:
-            report, extracted = run_update(
-                update, inputs, model, workers, progress=True, fmt=fmt, cluster=cluster
-            )
-            typer.echo(f"extracted {extracted} new papers; the others were reused from {update}")
-        else:
-            assert out is not None
-            report = run_build(inputs, out, model, workers, progress=True, fmt=fmt, cluster=cluster)
+        report = run_build(
+            inputs,
+            target,
+            model,
+            workers,
+            progress=True,
+            fmt=fmt,
+            cluster=cluster,
+            update=update is not None,
+        )
     except (FileNotFoundError, ValueError, ClusterError) as err:
         _fail(str(err))
         return
+    if report.extracted is not None:
+        typer.echo(f"extracted {report.extracted} new papers; the others were reused from {update}")
     if report.read.papers == 0:
         _fail("no usable paper was read")
     typer.echo(format_summary(report))

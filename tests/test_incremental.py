@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from kg.build import build
 from kg.cli import app
-from kg.incremental import update
 
 from .conftest import EXAMPLES
 
@@ -42,11 +41,11 @@ def test_update_equals_full_rebuild(halves: tuple[Path, Path], tmp_path: Path) -
     a, b = halves
     build([a, b], tmp_path / "full", exporters=OUTPUTS)
     build([a], tmp_path / "step", exporters=OUTPUTS)
-    report, extracted = update(tmp_path / "step", [b], exporters=OUTPUTS)
+    report = build([b], tmp_path / "step", exporters=OUTPUTS, update=True)
     for name in ("papers.jsonl", "graph.nt"):
         assert (tmp_path / "step" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
     # Only B's new papers were extracted: its 8 distinct ones, two repeats of A left out.
-    assert extracted == 8
+    assert report.extracted == 8
     assert report.read.papers == 16 and report.read.duplicates == 3
 
 
@@ -54,8 +53,8 @@ def test_update_of_nothing_new_extracts_nothing(halves: tuple[Path, Path], tmp_p
     a, _ = halves
     build([a], tmp_path, exporters=OUTPUTS)
     before = (tmp_path / "graph.nt").read_bytes()
-    _, extracted = update(tmp_path, [a], exporters=OUTPUTS)
-    assert extracted == 0 and (tmp_path / "graph.nt").read_bytes() == before
+    report = build([a], tmp_path, exporters=OUTPUTS, update=True)
+    assert report.extracted == 0 and (tmp_path / "graph.nt").read_bytes() == before
 
 
 def test_cli_update_needs_a_built_folder(halves: tuple[Path, Path], tmp_path: Path) -> None:
