@@ -38,10 +38,24 @@ def stage(fn: Callable[[argparse.Namespace], dict[str, Any]]) -> Callable[..., A
     return fn
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+CPU: dict[str, float] = {}  # CPU seconds of the steps timed so far, this process and its children
+
+
+def cpu_now() -> float:
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(fn: Callable[[], Any], name: str = "seconds") -> tuple[float, Any]:
+    """Wall seconds of `fn()` and its value; its CPU seconds (with finished children) go to CPU[name]."""
+    cpu, start = cpu_now(), time.perf_counter()
     value = fn()
-    return time.perf_counter() - start, value
+    wall = time.perf_counter() - start
+    CPU[name] = CPU.get(name, 0.0) + cpu_now() - cpu
+    return wall, value
 
 
 def peak_rss_mb() -> dict[str, float]:
@@ -59,7 +73,7 @@ def tokenizer(args: argparse.Namespace) -> dict[str, Any]:
     nlp = load_pipeline()
     texts = [doc_text(p) for p in read_papers([args.work / "corpus.jsonl"])]
     seconds, _ = timed(lambda: [nlp.make_doc(t) for t in texts])
-    return {"papers": len(texts), "seconds": seconds}
+    return {"papers": len(texts), "seconds": seconds, "cpu_seconds": CPU["seconds"]}
 
 
 @stage
@@ -67,18 +81,25 @@ def extract(args: argparse.Namespace) -> dict[str, Any]:
     """Ingest + extraction to papers.jsonl, with `--workers` processes or on `--cluster`."""
     out = args.work / f"extract-{args.label}" / "papers.jsonl"
     first: list[float] = []
-    start = time.perf_counter()
-    count = 0
-    for _ in extract_to_file(
-        [args.work / "corpus.jsonl"], out, workers=args.workers, cluster=args.cluster
-    ):
-        count += 1
-        if not first:
-            first.append(time.perf_counter())
+
+    def run() -> int:
+        count = 0
+        for _ in extract_to_file(
+            [args.work / "corpus.jsonl"], out, workers=args.workers, cluster=args.cluster
+        ):
+            count += 1
+            if not first:
+                first.append(time.perf_counter())
+        return count
+
+    seconds, count = timed(run)
     end = time.perf_counter()
     return {
         "papers": count,
-        "seconds": end - start,
+        "seconds": seconds,
+        # CPU of this process and its worker processes (a Dask cluster's workers are not
+        # children: their CPU is not counted).
+        "cpu_seconds": CPU["seconds"],
         # From the first extraction out to the last: pipeline loading and start-up left out.
         "steady_per_s": (count - 1) / (end - first[0]) if count > 1 else None,
         "output": str(out),
@@ -93,6 +114,7 @@ def graph(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "papers": len(extractions),
         "seconds": seconds,
+        "cpu_seconds": CPU["seconds"],
         "read_seconds": load_s,
         "nodes": g.number_of_nodes(),
         "edges": g.number_of_edges(),
@@ -108,16 +130,17 @@ def rdf(args: argparse.Namespace) -> dict[str, Any]:
     papers = sum(1 for _, kind in g.nodes(data="kind") if kind == "Paper")
     out = args.work / "rdf"
     out.mkdir(exist_ok=True)
-    turtle_s, _ = timed(lambda: write_turtle(g, out / "graph.ttl"))
-    nt_s, _ = timed(lambda: write_ntriples(g, out / "graph.nt"))
-    made_s, terms = timed(lambda: list(triples(g)))
+    turtle_s, _ = timed(lambda: write_turtle(g, out / "graph.ttl"), "turtle")
+    nt_s, _ = timed(lambda: write_ntriples(g, out / "graph.nt"), "ntriples")
+    made_s, terms = timed(lambda: list(triples(g)), "terms")
 
     def raw() -> None:
         with (out / "raw.nt").open("wb") as handle:
             serialize(terms, handle, RdfFormat.N_TRIPLES)
 
-    floor_s, _ = timed(raw)
+    floor_s, _ = timed(raw, "floor")
     return {
+        "cpu": CPU,
         "papers": papers,
         "triples": len(terms),
         "turtle_seconds": turtle_s,
@@ -133,7 +156,7 @@ def neo4j_csv(args: argparse.Namespace) -> dict[str, Any]:
     g = load_graph(args.papers.parent)
     seconds, counts = timed(lambda: write_neo4j_csv(g, args.work / "neo4j-csv"))
     papers = sum(1 for _, kind in g.nodes(data="kind") if kind == "Paper")
-    return {"papers": papers, "seconds": seconds, **counts}
+    return {"papers": papers, "seconds": seconds, "cpu_seconds": CPU["seconds"], **counts}
 
 
 @stage
@@ -149,7 +172,12 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
     steps["graph"], g = timed(lambda: build_graph(extractions))
     steps["rdf"], _ = timed(lambda: export_graph(g, out, ["turtle", "ntriples"]))
     steps["neo4j_csv"], _ = timed(lambda: write_neo4j_csv(g, out / "neo4j-csv"))
-    return {"papers": len(extractions), "seconds": time.perf_counter() - start, "steps": steps}
+    return {
+        "papers": len(extractions),
+        "seconds": time.perf_counter() - start,
+        "steps": steps,
+        "cpu_seconds": cpu_now(),
+    }
 
 
 @stage

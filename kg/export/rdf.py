@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import re
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from pyoxigraph import Triple
 
 from kg.export.core import register_exporter
+from kg.graph import KIND
 
 ONTOLOGY = "https://w3id.org/kg-sci/ontology#"
 RESOURCE = "https://w3id.org/kg-sci/resource/"
@@ -213,16 +213,51 @@ def _subjects(graph: nx.MultiDiGraph, iris: dict[str, str]) -> list[tuple[str, s
     return found
 
 
-def ntriples_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
-    """The graph as sorted, de-duplicated N-Triples, one subject's lines per chunk.
+def _subject_lines(graph: nx.MultiDiGraph) -> Iterator[tuple[str, list[str]]]:
+    """(`<subject> `, its sorted distinct `<predicate> object` lines) for every subject, in order.
 
-    Lines are made as text (the format is one line per triple) and never all held at
-    once: only the sorted list of subjects is.
+    Lines are made as text and never all held at once: only the sorted list of subjects is.
     """
     iris = {n: _iri(node_iri(n, kind)) for n, kind in graph.nodes(data="kind")}
     for head, what, ref in _subjects(graph, iris):
-        lines = sorted(set(_LINES[what](graph, iris, ref, head[1:-2])))
+        yield head, sorted(set(_LINES[what](graph, iris, ref, head[1:-2])))
+
+
+def ntriples_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
+    """The graph as sorted, de-duplicated N-Triples, one subject's lines per chunk."""
+    for head, lines in _subject_lines(graph):
         yield head + (" .\n" + head).join(lines) + " .\n"
+
+
+# Prefixed names for the ontology's own terms in Turtle; other IRIs stay written in full.
+_SHORT = {
+    _iri(namespace + name): f"{prefix}:{name}"
+    for prefix, namespace, names in (
+        ("kg", ONTOLOGY, ["Paper", *KIND.values(), "Link", "Evidence", "source", "confidence"]),
+        ("kg", ONTOLOGY, ["evidence"]),
+        ("kg", ONTOLOGY, ["field", "sentence", "start", "end", "extractorVersion"]),
+        ("kg", ONTOLOGY, list(PROPERTY.values())),
+        ("rdf", RDF, ["Statement", "subject", "predicate", "object"]),
+        ("rdfs", RDFS, ["label"]),
+        ("skos", SKOS, ["prefLabel", "altLabel"]),
+        ("dcterms", DCT, ["identifier", "title", "abstract", "date"]),
+        ("prov", PROV, ["wasDerivedFrom", "wasGeneratedBy"]),
+        ("schema", SCHEMA, ["url"]),
+    )
+    for name in names
+} | {A: "a"}
+
+
+def _turtle_pair(line: str) -> str:
+    predicate, obj = line.split(" ", 1)
+    return _SHORT.get(predicate, predicate) + " " + _SHORT.get(obj, obj)
+
+
+def turtle_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
+    """The graph as Turtle: the prefixes, then each subject with its predicates in N-Triples order."""
+    yield "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
+    for head, lines in _subject_lines(graph):
+        yield "\n" + head[:-1] + "\n    " + " ;\n    ".join(map(_turtle_pair, lines)) + " .\n"
 
 
 def ntriples_lines(graph: nx.MultiDiGraph) -> list[bytes]:
@@ -230,35 +265,18 @@ def ntriples_lines(graph: nx.MultiDiGraph) -> list[bytes]:
     return [line.encode() for chunk in ntriples_chunks(graph) for line in chunk.splitlines(True)]
 
 
-class _ChunkReader(io.RawIOBase):
-    """A binary file over the N-Triples chunks, for pyoxigraph's parser to read as it goes."""
-
-    def __init__(self, chunks: Iterator[str]) -> None:
-        self._chunks = chunks
-        self._buffer = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, target: Any) -> int:
-        while not self._buffer:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._buffer = "".join([chunk, *islice(self._chunks, 255)]).encode()
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
-        return size
-
-
 def triples(graph: nx.MultiDiGraph) -> Iterator[Triple]:
     """The graph's triples as pyoxigraph terms, in N-Triples order."""
     from pyoxigraph import RdfFormat, parse
 
-    stream = io.BufferedReader(_ChunkReader(ntriples_chunks(graph)), 1 << 20)
-    for quad in parse(stream, RdfFormat.N_TRIPLES):
-        yield quad.triple
+    for chunk in _batches(ntriples_chunks(graph)):
+        for quad in parse(chunk.encode(), RdfFormat.N_TRIPLES):
+            yield quad.triple
+
+
+def _batches(chunks: Iterator[str], size: int = 1024) -> Iterator[str]:
+    while batch := "".join(islice(chunks, size)):
+        yield batch
 
 
 @register_exporter("ntriples", "graph.nt")
@@ -270,8 +288,6 @@ def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
 
 @register_exporter("turtle", "graph.ttl")
 def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
-    """Turtle with the project's prefixes."""
-    from pyoxigraph import RdfFormat, serialize
-
-    with path.open("wb") as handle:
-        serialize(triples(graph), handle, RdfFormat.TURTLE, prefixes=PREFIXES)
+    """Turtle with the project's prefixes, subjects in N-Triples order: the same for the same graph."""
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.writelines(turtle_chunks(graph))
