@@ -95,6 +95,9 @@ def _lit(value: object, datatype: str = "") -> str:
     return f'"{text}"^^<{XSD}{datatype}>' if datatype else f'"{text}"'
 
 
+_INTEGER, _DECIMAL = f"^^<{XSD}integer>", f"^^<{XSD}decimal>"
+
+
 def _iri(value: str) -> str:
     return f"<{value}>"
 
@@ -157,7 +160,7 @@ def _link_lines(
         _P["subject"] + " " + source,
         _P["predicate"] + " " + _ONTO[PROPERTY[relation]],
         _P["object"] + " " + iris[entity],
-        _P["confidence"] + " " + _lit(f"{data['confidence']:.2f}", "decimal"),
+        _P["confidence"] + f' "{data["confidence"]:.2f}"' + _DECIMAL,
         _P["derived"] + " " + source,
     ]
     lines += [
@@ -174,9 +177,10 @@ def _evidence_lines(
         A + " " + _ONTO["Evidence"],
         _P["field"] + " " + _lit(evidence["field"]),
         _P["sentence"] + " " + _lit(evidence["sentence"]),
-        _P["start"] + " " + _lit(evidence["start"], "integer"),
-        _P["end"] + " " + _lit(evidence["end"], "integer"),
-        _P["confidence"] + " " + _lit(f"{evidence['confidence']:.2f}", "decimal"),
+        # Numbers need no escaping: written directly.
+        _P["start"] + f' "{int(evidence["start"])}"' + _INTEGER,
+        _P["end"] + f' "{int(evidence["end"])}"' + _INTEGER,
+        _P["confidence"] + f' "{evidence["confidence"]:.2f}"' + _DECIMAL,
         _P["generated"] + " " + _extractor(evidence["extractor"]),
         _P["version"] + " " + _lit(evidence["version"]),
     ]
@@ -282,12 +286,14 @@ def _batches(chunks: Iterator[str], size: int = 1024) -> Iterator[str]:
 @register_exporter("ntriples", "graph.nt")
 def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
     """Sorted N-Triples: byte-identical for the same graph."""
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.writelines(ntriples_chunks(graph))
+    with path.open("wb") as handle:
+        for batch in _batches(ntriples_chunks(graph)):
+            handle.write(batch.encode())
 
 
 @register_exporter("turtle", "graph.ttl")
 def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
     """Turtle with the project's prefixes, subjects in N-Triples order: the same for the same graph."""
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.writelines(turtle_chunks(graph))
+    with path.open("wb") as handle:
+        for batch in _batches(turtle_chunks(graph)):
+            handle.write(batch.encode())
