@@ -5,9 +5,23 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := build/demo
 
-.PHONY: setup demo test lint gazetteer bench model eval clean
+.PHONY: setup demo test lint gazetteer bench model eval clean vendor fuzz
 
-setup: $(STAMP)
+setup: $(STAMP) vendor
+
+# The graph drawing library of `kg viz` and `kg serve`, copied from its npm package (see
+# kg/explore/vendor/NOTICE.md). Without npm the step says so and the browser tests skip.
+CYTOSCAPE := 3.34.4
+VENDOR    := kg/explore/vendor
+vendor: $(VENDOR)/cytoscape.min.js
+
+$(VENDOR)/cytoscape.min.js:
+	@if ! command -v npm >/dev/null; then echo "npm not found: kg viz needs $@ (install npm, then make vendor)"; exit 0; fi; \
+	set -e; mkdir -p build/npm; \
+	cd build/npm && npm pack --silent cytoscape@$(CYTOSCAPE) >/dev/null && \
+	tar -xzf cytoscape-$(CYTOSCAPE).tgz package/dist/cytoscape.min.js package/LICENSE && cd ../.. && \
+	cp build/npm/package/LICENSE $(VENDOR)/cytoscape.LICENSE && \
+	cp build/npm/package/dist/cytoscape.min.js $@
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "kg needs Python >= 3.11"'
@@ -23,7 +37,7 @@ demo: $(STAMP)
 		$(BIN)/kg query sparql @$$q --graph $(DEMO) || exit 1; \
 	done
 
-test: lint
+test: lint vendor
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -37,11 +51,13 @@ gazetteer: $(STAMP)
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
 
-# Speed and scale figures (never part of `make test`): bench/scale.py, results in
+# Speed and scale figures (never part of `make test`): bench/scale.py writes
 # bench/results/scale.json; `make bench SIZES="1000 10000"` for the smaller corpora only.
 SIZES ?= 1000 10000 100000
-bench: $(STAMP)
+bench: $(STAMP) vendor
 	$(BIN)/python bench/scale.py --sizes $(SIZES)
+	$(BIN)/python bench/related_speed.py
+	$(BIN)/python bench/serve_load.py
 
 # Rebuild the shipped trained pipeline from the annotations (fixed seeds; needs ../shared/seeds).
 model: $(STAMP)
@@ -51,3 +67,12 @@ model: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/kg eval --split dev
 	@for c in scierc scier tdmsci; do $(BIN)/kg eval --corpus $$c; done
+
+# Fuzz the ingest parsers with atheris for FUZZ_SECONDS (never part of `make test`); crashes land in build/fuzz.
+FUZZ_SECONDS ?= 120
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	mkdir -p build/fuzz/corpus
+	for f in tests/data/readers/* examples/corpus/*; do cp "$$f" "build/fuzz/corpus/$$(echo $$f | tr / _)"; done
+	$(BIN)/python fuzz/ingest_fuzz.py build/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=16384 -len_control=0 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kg.export.core import atomic_path, export_graph
 from kg.export.jsonl import write_records
 from kg.extract.parallel import extract_stream
 from kg.graph import GraphSummary, build_graph, summarise
-from kg.ingest import ReadReport, read_papers
+from kg.ingest import BadInput, ReadReport, read_papers
 from kg.types import Extraction, Paper
 
 PAPERS_FILE = "papers.jsonl"
@@ -37,6 +38,24 @@ def _progress(items: Iterable[Any], desc: str, unit: str, enabled: bool) -> Iter
     return tqdm(items, desc=desc, unit=unit, disable=None, leave=False)
 
 
+def _extract(
+    inputs: Iterable[str | Path],
+    handle: TextIO,
+    model: str | None,
+    workers: int,
+    report: ReadReport,
+    progress: bool,
+    fmt: str | None,
+    cluster: str | None = None,
+) -> Iterator[Extraction]:
+    papers: Iterable[Paper] = _progress(
+        read_papers(inputs, fmt, report), "extract", "paper", progress
+    )
+    yield from write_records(extract_stream(papers, model, workers, cluster=cluster), handle)
+    if report.papers == 0:
+        raise BadInput("no usable paper was read")
+
+
 def extract_to_file(
     inputs: Iterable[str | Path],
     out: Path,
@@ -50,13 +69,11 @@ def extract_to_file(
     """Extract the papers of `inputs`, writing JSON lines to `out` atomically; yields each extraction.
 
     `cluster` (a Dask scheduler address or `local:N`) runs the extraction there.
+    Raises `BadInput` (and leaves `out` as it was) when no paper could be read.
     """
     report = report if report is not None else ReadReport()
-    papers: Iterable[Paper] = _progress(
-        read_papers(inputs, fmt, report), "extract", "paper", progress
-    )
     with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as handle:
-        yield from write_records(extract_stream(papers, model, workers, cluster=cluster), handle)
+        yield from _extract(inputs, handle, model, workers, report, progress, fmt, cluster)
 
 
 def build(
@@ -67,35 +84,44 @@ def build(
     exporters: list[str] | None = None,
     progress: bool = False,
     fmt: str | None = None,
+    read: ReadReport | None = None,
     cluster: str | None = None,
     update: bool = False,
 ) -> BuildReport:
     """Build the graph of `inputs` into `out_dir`: papers.jsonl, graph.ttl, graph.nt, graph.graphml, store/.
 
-    With `update`, add `inputs` to the graph already in `out_dir`, extracting only papers
-    it does not hold (kg.incremental).
+    Every output is written to a temporary beside it and all are put in place together
+    at the end, so a failed or killed build leaves the previous outputs as they were.
+    Raises `BadInput` when no paper could be read (or at the first bad record if
+    `read.strict`). `cluster` runs the extraction on Dask; with `update`, `inputs` are
+    added to the graph already in `out_dir`, extracting only papers it does not hold
+    (kg.incremental).
     """
     started = time.perf_counter()
     out = Path(out_dir)
     if not update:
         out.mkdir(parents=True, exist_ok=True)
-    read = ReadReport()
+    read = read if read is not None else ReadReport()
     extracted = None
-    if update:
-        from kg.incremental import add_papers
+    with contextlib.ExitStack() as stage:
+        tmp = stage.enter_context(atomic_path(out / PAPERS_FILE))
+        with tmp.open("w", encoding="utf-8") as handle:
+            if update:
+                from kg.incremental import add_papers
 
-        def extract(papers: list[Paper]) -> Iterator[Extraction]:
-            return extract_stream(
-                _progress(papers, "extract", "paper", progress), model, workers, cluster=cluster
-            )
+                def extract(papers: list[Paper]) -> Iterator[Extraction]:
+                    stream = _progress(papers, "extract", "paper", progress)
+                    return extract_stream(stream, model, workers, cluster=cluster)
 
-        extractions, extracted = add_papers(out / PAPERS_FILE, inputs, fmt, read, extract)
-    else:
-        extractions = list(
-            extract_to_file(inputs, out / PAPERS_FILE, model, workers, read, progress, fmt, cluster)
-        )
-    graph = build_graph(extractions)
-    written = export_graph(graph, out, exporters)
+                extractions, extracted = add_papers(out / PAPERS_FILE, inputs, fmt, read, extract)
+                for _ in write_records(extractions, handle):
+                    pass
+            else:
+                extractions = list(
+                    _extract(inputs, handle, model, workers, read, progress, fmt, cluster)
+                )
+        graph = build_graph(extractions)
+        written = export_graph(graph, out, exporters, stage)
     return BuildReport(
         read,
         summarise(graph),

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from kg.ids import entity_id, fold
 
-_ARTICLE = re.compile(r"^(?:the|a|an|our|their|its)\s+")
-_POSSESSIVE = re.compile(r"(?:'s|’s|')$")
+_ARTICLE = re.compile(r"^(?:(?:the|a|an|our|their|its)\s+)+")
+_POSSESSIVE = re.compile(r"(?:\s*(?:'s|’s|'))+$")
 # Words whose final `s` is not a plural.
 _NOT_PLURAL = re.compile(
     r"(?:ss|us|is|ics|ous|sis|xis|ways|ness|less|bias|atlas|lens|series|species|news)$", re.I
@@ -60,7 +60,7 @@ def canonical_name(label: str, text: str) -> str:
     """The canonical name of a mention: no article or possessive, singular, spaces squeezed."""
     if label == "REPO":
         return text.strip()
-    text = _POSSESSIVE.sub("", _ARTICLE.sub("", " ".join(text.split())))
+    text = _POSSESSIVE.sub("", _ARTICLE.sub("", " ".join(text.split()))).rstrip()
     words = text.split(" ")
     # `Large language models` at a sentence start is `large language model`; names with
     # capitals inside (`Graph Neural Network`, `GPT-4`) keep them.
@@ -71,7 +71,7 @@ def canonical_name(label: str, text: str) -> str:
         and words[0][1:].islower()
         and all(w.islower() for w in words[1:])
     ):
-        text = text[0].lower() + text[1:]
+        text = _ARTICLE.sub("", text[0].lower() + text[1:])  # `Our method` → `method`
     return singular(label, text)
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from kg.ingest import ReadReport
 
 app = typer.Typer(
     help="Build knowledge graphs of ML papers from their abstracts.",
@@ -48,6 +51,22 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+Strict = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Stop at the first bad record or file instead of skipping it with a warning.",
+    ),
+]
+
+
+def _read_report(strict: bool) -> ReadReport:
+    """The ingest policy of a command: warnings as `kg: warning: file:line: reason` on stderr."""
+    from kg.ingest import ReadReport
+
+    return ReadReport(strict=strict, warn=lambda line: typer.echo(f"kg: warning: {line}", err=True))
+
+
 @app.command()
 def extract(
     inputs: Inputs,
@@ -57,6 +76,7 @@ def extract(
     model: Model = None,
     workers: Workers = 1,
     fmt: Format = None,
+    strict: Strict = False,
     cluster: Cluster = None,
 ) -> None:
     """Extract mentions and links as JSON lines (the ANNOTATION.md format)."""
@@ -66,9 +86,9 @@ def extract(
     from kg.export.jsonl import to_record
     from kg.extract.distributed import ClusterError
     from kg.extract.parallel import extract_stream
-    from kg.ingest import ReadReport, read_papers
+    from kg.ingest import BadInput, read_papers
 
-    report = ReadReport()
+    report = _read_report(strict)
     count = 0
     try:
         if output is not None:
@@ -79,7 +99,7 @@ def extract(
             for ex in extract_stream(papers, model, workers, cluster=cluster):
                 sys.stdout.write(json.dumps(to_record(ex), ensure_ascii=False) + "\n")
                 count += 1
-    except ClusterError as err:
+    except (BadInput, OSError, ClusterError) as err:
         _fail(str(err))
     typer.echo(
         f"extracted {count} papers ({report.duplicates} duplicates dropped, {report.skipped} skipped)",
@@ -96,6 +116,7 @@ def build(
     model: Model = None,
     workers: Workers = 1,
     fmt: Format = None,
+    strict: Strict = False,
     update: Annotated[
         Path | None,
         typer.Option(
@@ -108,11 +129,13 @@ def build(
     """Build the graph: papers.jsonl, graph.ttl, graph.nt, graph.graphml and a SPARQL store."""
     from kg.build import build as run_build
     from kg.extract.distributed import ClusterError
+    from kg.ingest import BadInput
 
     target = out or update
     if target is None or (out is not None and update is not None):
         _fail("give either --out DIR (a new build) or --update DIR (add to a built graph)")
         return
+    read = _read_report(strict)
     try:
         report = run_build(
             inputs,
@@ -121,16 +144,15 @@ def build(
             workers,
             progress=True,
             fmt=fmt,
+            read=read,
             cluster=cluster,
             update=update is not None,
         )
-    except (FileNotFoundError, ValueError, ClusterError) as err:
+    except (BadInput, OSError, ValueError, ClusterError) as err:
         _fail(str(err))
         return
     if report.extracted is not None:
         typer.echo(f"extracted {report.extracted} new papers; the others were reused from {update}")
-    if report.read.papers == 0:
-        _fail("no usable paper was read")
     typer.echo(format_summary(report))
 
 
@@ -351,8 +373,164 @@ def export_neo4j_csv_cli(
     typer.echo("import with: " + import_command(out))
 
 
+# --- exploring: related work, entities, fetching corpora, visualisation, the web app ---
+
+
+@app.command()
+def related(
+    paper: Annotated[str, typer.Argument(help="A paper id, or (part of) its title.")],
+    graph: GraphDir,
+    k: Annotated[int, typer.Option("--k", min=1, help="How many papers.")] = 10,
+    text: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="Weight of abstract similarity (needs the `text` extra)."
+        ),
+    ] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+) -> None:
+    """Papers related to PAPER by the entities they share, each with its explanation."""
+    import json
+    from dataclasses import asdict
+
+    from kg.explore.related import format_related, related_in
+
+    try:
+        title, found = related_in(graph, paper, k, text)
+    except (LookupError, FileNotFoundError, ImportError) as err:
+        _fail(str(err))
+        return
+    if as_json:
+        typer.echo(json.dumps([asdict(r) for r in found], indent=1, ensure_ascii=False))
+    else:
+        typer.echo(format_related(title, found))
+
+
+@app.command()
+def entity(
+    name: Annotated[str, typer.Argument(help="An entity id, name or alias.")],
+    graph: GraphDir,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+) -> None:
+    """An entity's papers by relation, co-occurring entities, aliases, first and last appearance."""
+    import json
+    from dataclasses import asdict
+
+    from kg.explore.entity import entity_report, format_report
+    from kg.graph import load_graph
+
+    try:
+        report = entity_report(load_graph(graph), name)
+    except (LookupError, FileNotFoundError) as err:
+        _fail(str(err))
+        return
+    typer.echo(json.dumps(asdict(report), indent=1) if as_json else format_report(report))
+
+
+@app.command()
+def fetch(
+    source: Annotated[str, typer.Argument(help="arxiv, openalex, semanticscholar or hf-daily.")],
+    out: Annotated[Path, typer.Option("--out", help="JSONL file to write (resumed if present).")],
+    query: Annotated[str, typer.Option(help="Search words (arXiv: its query syntax too).")] = "",
+    since: Annotated[str | None, typer.Option(help="First publication date, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last publication date, YYYY-MM-DD.")] = None,
+    limit: Annotated[int, typer.Option(min=0, help="Stop at this many records (0: all).")] = 0,
+    page_size: Annotated[int, typer.Option(min=1, help="Records per request.")] = 100,
+    delay: Annotated[
+        float | None,
+        typer.Option(min=0.0, help="Seconds between requests (default: the source's)."),
+    ] = None,
+    contact: Annotated[
+        str | None, typer.Option("--mailto", help="Your e-mail, for the sources' polite pools.")
+    ] = None,
+    api_key: Annotated[str | None, typer.Option(envvar="KG_FETCH_API_KEY")] = None,
+    base_url: Annotated[str | None, typer.Option(help="Another API root (a mirror).")] = None,
+) -> None:
+    """Fetch papers from an API into JSONL for `kg build`, politely and resumably."""
+    from datetime import date
+
+    from kg.fetch.core import FetchError, FetchQuery
+    from kg.fetch.core import fetch as run_fetch
+
+    try:
+        spec = FetchQuery(
+            query,
+            date.fromisoformat(since) if since else None,
+            date.fromisoformat(until) if until else None,
+            limit,
+            page_size,
+        )
+        report = run_fetch(
+            source, spec, out, base_url=base_url, delay=delay, api_key=api_key, contact=contact
+        )
+    except (FetchError, ValueError, OSError) as err:
+        _fail(str(err))
+        return
+    status = "complete" if report.complete else "more to fetch: run the same command again"
+    typer.echo(
+        f"wrote {report.written} papers to {out} ({report.earlier} there before, "
+        f"{report.duplicates} duplicates skipped, {report.requests} requests); {status}"
+    )
+
+
+@app.command()
+def viz(
+    graph: GraphDir,
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    focus: Annotated[
+        str | None, typer.Option(help="Draw only around this entity or paper (id or name).")
+    ] = None,
+    hops: Annotated[int, typer.Option(min=1, help="How far around --focus.")] = 2,
+    max_nodes: Annotated[
+        int, typer.Option(min=10, help="Keep at most this many nodes (highest degree first).")
+    ] = 3000,
+) -> None:
+    """Write one self-contained HTML file that draws the graph (no network needed to open it)."""
+    from kg.explore.viz import VizError, write_viz
+
+    try:
+        shown = write_viz(graph, out, focus, hops, max_nodes)
+    except (VizError, LookupError, FileNotFoundError) as err:
+        _fail(str(err))
+        return
+    typer.echo(f"wrote {out}: {shown.nodes} nodes, {shown.edges} edges")
+
+
+@app.command()
+def serve(
+    graph: GraphDir,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 8765,
+    query_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a SPARQL query may run.")
+    ] = 10.0,
+    result_cap: Annotated[
+        int, typer.Option(min=1, help="Most rows a SPARQL answer holds.")
+    ] = 10_000,
+    workers: Annotated[int, typer.Option(min=1, help="SPARQL worker processes.")] = 2,
+) -> None:
+    """Browse the graph in a local web app, with a read-only SPARQL endpoint at /sparql."""
+    from kg.explore.web import serve as run_server
+
+    try:
+        run_server(
+            graph,
+            host,
+            port,
+            announce=typer.echo,
+            workers=workers,
+            timeout=query_timeout,
+            cap=result_cap,
+        )
+    except (FileNotFoundError, OSError) as err:
+        _fail(str(err))
+
+
 def main() -> None:
+    from kg.env import load_env
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    load_env()  # NEO4J_* from ./.env, as docker compose reads them
     app()
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 _ARXIV_NEW = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?$", re.I)
 _ARXIV_OLD = re.compile(r"^(?:arxiv:)?([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)  # DataCite DOIs arXiv mints
 _OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?id=([A-Za-z0-9_\-]+)")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -64,8 +65,9 @@ _COMMON_WORDS = frozenset(
 
 def normalise_title(text: str) -> str:
     """Lower case, accents folded, everything but letters and digits collapsed to one space."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # ASCII has nothing to fold: skip the per-character pass
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
@@ -86,8 +88,9 @@ def arxiv_id(value: str) -> str | None:
 def paper_id(record: Mapping[str, Any]) -> str:
     """The paper id: the record's own id, else a source id, else a hash of title or abstract.
 
-    Source ids are `arxiv:…`, `doi:…` (lower case) and `openreview:…`; hashes are `t:`
-    (normalised title) or `a:` (normalised abstract) plus 16 hex digits.
+    Source ids are `arxiv:…` (also for arXiv's own DOIs, 10.48550/arXiv.…), `doi:…` (lower
+    case) and `openreview:…`; hashes are `t:` (normalised title) or `a:` (normalised
+    abstract) plus 16 hex digits.
     """
     own = record.get("id")
     if own not in (None, ""):
@@ -101,6 +104,9 @@ def paper_id(record: Mapping[str, Any]) -> str:
         doi = re.sub(
             r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", str(record["doi"]).strip(), flags=re.I
         )
+        on_arxiv = _ARXIV_DOI.match(doi)
+        if on_arxiv and arxiv_id(on_arxiv.group(1)):
+            return f"arxiv:{arxiv_id(on_arxiv.group(1))}"
         return f"doi:{doi.lower()}"
     for key in ("openreview_id", "paper_id", "forum"):
         if record.get(key):
@@ -131,7 +137,18 @@ def fold(name: str) -> str:
 
 
 def normalise_url(url: str) -> str:
-    """A URL's identity: no scheme, no `www.`, no `.git`, no trailing slash; host in lower case."""
+    """A URL's identity: no scheme, no `www.`, no `.git`, no trailing slash; host in lower case.
+
+    Applied until nothing changes, so it is idempotent (`https://https://x/ /` included).
+    """
+    while True:
+        once = _normalise_url_once(url)
+        if once == url:
+            return once
+        url = once
+
+
+def _normalise_url_once(url: str) -> str:
     url = re.sub(r"^[a-z][a-z0-9+.\-]*://", "", url.strip(), flags=re.I)
     url = re.sub(r"^www\.", "", url, flags=re.I)
     host, _, rest = url.partition("/")

@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kg.export.core import atomic_path
-from kg.export.jsonl import read_records, write_records
+from kg.export.jsonl import read_records
 from kg.ingest import ReadReport, read_papers
 from kg.types import Extraction, Paper
 
@@ -28,8 +27,8 @@ Extract = Callable[[list[Paper]], Iterable[Extraction]]
 def add_papers(
     stored: Path, inputs: Iterable[str | Path], fmt: str | None, read: ReadReport, extract: Extract
 ) -> tuple[list[Extraction], int]:
-    """All extractions after adding `inputs` to `stored` (rewritten atomically), and how many
-    papers `extract` had to extract."""
+    """All extractions after adding `inputs` to the ones in `stored`, in build order, and how
+    many papers `extract` had to extract (the caller writes them in place of `stored`)."""
     if not stored.exists():
         raise FileNotFoundError(
             f"{stored.parent}: no {stored.name} here to update (run `kg build` first)"
@@ -50,8 +49,4 @@ def add_papers(
 
     new = [p for p in papers if reusable(p) is None]
     fresh = {ex.paper.id: ex for ex in extract(new)}
-    extractions = [reusable(p) or fresh[p.id] for p in papers]
-    with atomic_path(stored) as tmp, tmp.open("w", encoding="utf-8") as handle:
-        for _ in write_records(extractions, handle):
-            pass
-    return extractions, len(new)
+    return [reusable(p) or fresh[p.id] for p in papers], len(new)

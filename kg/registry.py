@@ -1,4 +1,4 @@
-"""Plugin registries: readers and exporters are registered by name, never chosen by if-ladders."""
+"""Plugin registries: readers, exporters and fetch sources are registered by name, never chosen by if-ladders."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import catalogue
 
 readers = catalogue.create("kg", "readers", entry_points=True)
 exporters = catalogue.create("kg", "exporters", entry_points=True)
+fetchers = catalogue.create("kg", "fetchers", entry_points=True)
 
 # The modules whose import registers the built-in plugins; imported on first lookup only.
 _BUILTINS = {
@@ -29,6 +30,12 @@ _BUILTINS = {
         "kg.export.rdf",
         "kg.export.graphml",
         "kg.export.store",
+    ),
+    "fetchers": (
+        "kg.fetch.arxiv",
+        "kg.fetch.openalex",
+        "kg.fetch.semanticscholar",
+        "kg.fetch.hf_daily",
     ),
 }
 

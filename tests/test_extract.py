@@ -183,3 +183,44 @@ def test_fields_listed_in_gazetteers_are_still_generic(nlp: Any) -> None:
         nlp,
     )
     assert found(ex, "TASK") == {"sentiment analysis"}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("We test on benchmarks like LogiQA and ReClor.", {"LogiQA", "ReClor"}),
+        ("We build a test set, SPMSD, of hard cases.", {"SPMSD"}),
+        ("A ViT pre-trained on JFT-3B and fine-tuned.", {"JFT-3B"}),
+        ("Results on GSM8K and AQuA-RAT improve.", {"GSM8K", "AQuA-RAT"}),
+    ],
+)
+def test_data_words_mark_unknown_names_as_data(nlp: Any, text: str, names: set[str]) -> None:
+    labels = {m.text: m.label for m in extract_paper(paper(text), nlp).mentions}
+    assert {n for n in names if labels.get(n) in ("DATASET", "BENCHMARK")} == names
+
+
+def test_amounts_after_data_cues_are_not_names(nlp: Any) -> None:
+    ex = extract_paper(paper("Models trained on 24 GPUs and results on 1B tokens."), nlp)
+    assert not found(ex, "DATASET") and not found(ex, "BENCHMARK")
+
+
+@pytest.mark.parametrize(
+    ("text", "task"),
+    [
+        ("We study multi-choice reading comprehension.", "multi-choice reading comprehension"),
+        ("We study unsupervised representation learning.", "unsupervised representation learning"),
+        ("Results for Target Sentiment Classification.", "Target Sentiment Classification"),
+    ],
+)
+def test_known_tasks_grow_over_their_setting_words(nlp: Any, text: str, task: str) -> None:
+    assert task in found(extract_paper(paper(text), nlp), "TASK")
+
+
+def test_title_case_growth_stops_at_function_words(nlp: Any) -> None:
+    ex = extract_paper(paper("Models For Sentiment Classification."), nlp)
+    assert "Sentiment Classification" in found(ex, "TASK")
+
+
+def test_names_with_latex_accents_are_named_as_written(nlp: Any) -> None:
+    ex = extract_paper(paper(r"We propose Nystr\"omLoRA, a variant of LoRA."), nlp)
+    assert ("proposes", "METHOD", r"Nystr\"omLoRA") in links(ex)

@@ -39,3 +39,8 @@ def test_mask_keeps_tilde_inside_urls() -> None:
 )
 def test_normalise_entity(label: str, text: str, expected: str) -> None:
     assert normalise_entity(label, text) == expected
+
+
+def test_accent_inside_a_word_keeps_the_word_whole() -> None:
+    masked = mask_markup(r"the Nystr\"omLoRA method")
+    assert masked.split()[1].startswith("Nystr") and masked.split()[1].endswith("LoRA")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 
+from kg.export.swap import clear_leftovers, put_in_place, remove, temporary
 from kg.registry import exporters, load_builtins
 
 ExportFn = Callable[[nx.MultiDiGraph, Path], None]
@@ -37,38 +36,39 @@ def register_exporter(name: str, filename: str) -> Callable[[ExportFn], ExportFn
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target` in one rename.
+    """Yield a temporary path beside `target`; on success it replaces `target` in one step.
 
-    On failure the temporary is removed and `target` is left as it was.
+    On failure (or if the process is killed) `target` is left as it was; temporaries of
+    killed runs are removed the next time the same target is written.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    clear_leftovers(target)
+    tmp = temporary(target)
+    remove(tmp)
     try:
         yield tmp
-        if target.is_dir() and not target.is_symlink():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        put_in_place(tmp, target)
     finally:
-        if tmp.is_dir():
-            shutil.rmtree(tmp, ignore_errors=True)
-        elif tmp.exists():
-            tmp.unlink()
+        remove(tmp)
 
 
 def export_graph(
-    graph: nx.MultiDiGraph, out_dir: Path, names: list[str] | None = None
+    graph: nx.MultiDiGraph,
+    out_dir: Path,
+    names: list[str] | None = None,
+    stage: contextlib.ExitStack | None = None,
 ) -> list[Path]:
-    """Run the named exporters (all registered ones by default) into `out_dir`."""
+    """Run the named exporters (all registered ones by default) into `out_dir`.
+
+    Every output is written to a temporary first; all are put in place together at the
+    end, or when `stage` closes if one is given (so a caller can add its own outputs).
+    """
     load_builtins("exporters")
     written = []
-    for name in names or sorted(exporters.get_all()):
-        exporter: Exporter = exporters.get(name)
-        target = out_dir / exporter.filename
-        with atomic_path(target) as tmp:
-            exporter.write(graph, tmp)
-        written.append(target)
+    with contextlib.ExitStack() as own:
+        for name in names or sorted(exporters.get_all()):
+            exporter: Exporter = exporters.get(name)
+            target = out_dir / exporter.filename
+            exporter.write(graph, (stage or own).enter_context(atomic_path(target)))
+            written.append(target)
     return written

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -59,18 +60,28 @@ SKOS, DCT, PROV, SCHEMA = (
 )
 
 
+def _segment(text: str) -> str:
+    """`text` as one IRI path segment: every character but ASCII letters, digits and `_.-~` percent-encoded.
+
+    Injective, and the result holds nothing that could end an IRI (`>`, quotes, spaces,
+    `\\`) or start another segment (`/`, `?`, `#`).
+    """
+    return quote(text.encode("utf-8", "surrogatepass"), safe="")
+
+
 def node_iri(node_id: str, kind: str) -> str:
     """The IRI of a graph node: `kgr:<kind>/<percent-encoded id>`."""
-    return f"{RESOURCE}{kind.lower()}/{quote(node_id, safe='')}"
+    return f"{RESOURCE}{_segment(kind.lower())}/{_segment(node_id)}"
 
 
 def link_iri(paper: str, relation: str, entity: str) -> str:
-    digest = hashlib.sha1(f"{paper}\x00{relation}\x00{entity}".encode()).hexdigest()[:20]
-    return f"{RESOURCE}link/{digest}"
+    """The IRI of a (paper, relation, entity) link: a digest of the three, told apart unambiguously."""
+    key = json.dumps([paper, relation, entity]).encode()
+    return f"{RESOURCE}link/{hashlib.sha1(key).hexdigest()[:20]}"
 
 
 def extractor_iri(name: str) -> str:
-    return f"{RESOURCE}extractor/{quote(name, safe='')}"
+    return f"{RESOURCE}extractor/{_segment(name)}"
 
 
 # N-Triples escapes in literals, as pyoxigraph writes them (a test compares the two).
@@ -259,7 +270,9 @@ def _turtle_pair(line: str) -> str:
 
 def turtle_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
     """The graph as Turtle: the prefixes, then each subject with its predicates in N-Triples order."""
-    yield "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
+    yield "".join(
+        f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items() if iri != RESOURCE
+    )
     for head, lines in _subject_lines(graph):
         yield "\n" + head[:-1] + "\n    " + " ;\n    ".join(map(_turtle_pair, lines)) + " .\n"
 
@@ -293,7 +306,11 @@ def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
 
 @register_exporter("turtle", "graph.ttl")
 def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
-    """Turtle with the project's prefixes, subjects in N-Triples order: the same for the same graph."""
+    """Turtle with the project's prefixes, subjects in N-Triples order: the same for the same graph.
+
+    Resource IRIs stay `<…>`: as prefixed names their percent signs, slashes and a final
+    dot would need backslash escapes, which some parsers (rdflib 7) misread.
+    """
     with path.open("wb") as handle:
         for batch in _batches(turtle_chunks(graph)):
             handle.write(batch.encode())

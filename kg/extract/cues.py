@@ -49,9 +49,12 @@ PROPOSING = frozenset(
         "establish",
     }
 )
-_DATA_WORDS = re.compile(r"\b(?:dataset|corpus|corpora|collection|data set|annotations?)\b", re.I)
+_DATA_WORDS = re.compile(
+    r"\b(?:datasets?|corpus|corpora|collections?|data sets?|annotations?)\b", re.I
+)
 _BENCH_WORDS = re.compile(
-    r"\b(?:benchmark|suite|leaderboard|testbed|test set|evaluation set|arena|environment)\b", re.I
+    r"\b(?:benchmarks?|suites?|leaderboards?|testbeds?|test sets?|evaluation sets?|arenas?|environments?)\b",
+    re.I,
 )
 _GLUE = frozenset({"-", "_", "/", "+", ".", "@", "²"})
 
@@ -121,6 +124,92 @@ def _title_name(t: TokenTable, title_end: int) -> int | None:
     return colon
 
 
+# Words after which an unknown name is data: "trained on JFT", "results on AR-LSAT".
+_ON_DATA = frozenset(
+    {
+        "trained",
+        "pretrained",
+        "pre-trained",
+        "fine-tuned",
+        "finetuned",
+        "evaluated",
+        "evaluate",
+        "evaluating",
+        "tested",
+        "experiments",
+        "results",
+        "performance",
+        "accuracy",
+        "benchmarked",
+    }
+)
+_DATA_HEADS = frozenset(
+    [
+        "dataset",
+        "datasets",
+        "corpus",
+        "corpora",
+        "collection",
+        "collections",
+        "set",
+        "sets",
+        "benchmark",
+        "benchmarks",
+        "suite",
+        "suites",
+        "leaderboard",
+        "leaderboards",
+        "testbed",
+        "testbeds",
+    ]
+)
+_AMOUNT = re.compile(r"^[\d.,]+[%KMBkmbx]?$")  # `24`, `1B`, `10%`: amounts, not names
+_EXAMPLES = frozenset({"like", "including", "e.g.", "e.g.,", "namely", "such"})
+
+
+def _data_label(doc: Doc, i: int) -> str | None:
+    """DATASET or BENCHMARK when token `i` ends a data word (`datasets`, `test set`), else None."""
+    if doc[i].lower_ not in _DATA_HEADS:
+        return None
+    label = label_from_context(doc[max(0, i - 1) : i + 1].text)
+    return label if label != "METHOD" else None
+
+
+def _runs_after(doc: Doc, start: int, label: str, limit: int = 6) -> list[Span]:
+    """Strongly named runs from `start` on, in a list joined by commas, `and` and `or`."""
+    found: list[Span] = []
+    i = start
+    while i < len(doc) and len(found) < limit:
+        run = name_run(doc, i)
+        if run is None or not strongly_named(run.text) or _AMOUNT.match(run[0].text):
+            break
+        found.append(Span(doc, run.start, run.end, label=label, kb_id="data"))
+        i = run.end
+        while i < len(doc) and doc[i].lower_ in (",", "and", "or"):
+            i += 1
+    return found
+
+
+def data_names(doc: Doc) -> list[Span]:
+    """Unknown names that the words around them mark as data.
+
+    "datasets like LogiQA and ReClor", "a test set, SPMSD", "benchmark (X)" take the
+    label of the data word; "trained on JFT" and "results on X" give DATASET.
+    """
+    found: list[Span] = []
+    for token in doc[:-1]:
+        nxt = doc[token.i + 1]
+        label = _data_label(doc, token.i)
+        if label and nxt.lower_ in _EXAMPLES:
+            skip = 2 if nxt.lower_ == "such" and token.i + 2 < len(doc) else 1
+            found += _runs_after(doc, token.i + 1 + skip, label)
+        elif label and nxt.text in (",", ":", "(") and token.text[0].islower():
+            found += _runs_after(doc, token.i + 2, label, limit=1)
+        elif token.lower_ in _ON_DATA and nxt.lower_ == "on":
+            found += _runs_after(doc, token.i + 2, "DATASET")
+    return found
+
+
 @Language.factory("kg_cues")
 class CueFinder:
     """Adds coined names to `doc.spans["kg_cues"]` and cue words to `doc.spans["kg_cue_words"]`."""
@@ -159,6 +248,7 @@ class CueFinder:
             names.append(
                 Span(doc, run[0], run[1], label=label_from_context(context), kb_id="named")
             )
+        names += data_names(doc)
         doc.spans["kg_cues"] = names
         doc.spans["kg_cue_words"] = cue_words
         return doc

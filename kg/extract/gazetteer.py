@@ -32,6 +32,104 @@ def extend_suffix(doc: Doc, span: Span) -> Span:
     return span if end == span.end else Span(doc, span.start, end, label=span.label_)
 
 
+# Setting and modality words that make a more specific task of a known one
+# (`unsupervised` + `representation learning`, `multi-choice` + `reading comprehension`).
+TASK_MODIFIERS = frozenset(
+    [
+        "unsupervised",
+        "supervised",
+        "self-supervised",
+        "semi-supervised",
+        "weakly-supervised",
+        "zero-shot",
+        "few-shot",
+        "one-shot",
+        "multi-label",
+        "multi-class",
+        "multimodal",
+        "multi-modal",
+        "cross-lingual",
+        "multilingual",
+        "cross-domain",
+        "open-domain",
+        "open-vocabulary",
+        "open-set",
+        "multi-choice",
+        "multiple-choice",
+        "long-context",
+        "long-form",
+        "fine-grained",
+        "session-based",
+        "aspect-based",
+        "target",
+        "multi-hop",
+        "multi-document",
+        "multi-turn",
+        "conversational",
+        "interactive",
+        "online",
+        "offline",
+        "real-time",
+        "video-based",
+        "text-based",
+        "knowledge-based",
+        "document-level",
+        "sentence-level",
+    ]
+)
+_TITLE_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "for",
+        "of",
+        "on",
+        "in",
+        "with",
+        "to",
+        "and",
+        "or",
+        "via",
+        "by",
+        "towards",
+        "from",
+        "at",
+    ]
+)
+
+
+def _modifier(doc: Doc, i: int, title_cased: bool) -> int:
+    """How many tokens ending at `i` form one task modifier (0 if none)."""
+    if (
+        i >= 2
+        and doc[i - 1].text == "-"
+        and not doc[i - 2].whitespace_
+        and not doc[i - 1].whitespace_
+        and doc[i].is_alpha
+        and doc[i - 2].is_alpha
+    ):
+        return 3 if f"{doc[i - 2].lower_}-{doc[i].lower_}" in TASK_MODIFIERS or title_cased else 0
+    token = doc[i]
+    if token.lower_ in TASK_MODIFIERS:
+        return 1
+    if title_cased and token.is_alpha and token.text[0].isupper() and not token.is_sent_start:
+        return 0 if token.lower_ in _TITLE_STOP else 1
+    return 0
+
+
+def extend_task(doc: Doc, span: Span, limit: int = 3) -> Span:
+    """The TASK span grown leftwards over setting words and, in title case, capitalised ones."""
+    title_cased = all(t.text[0].isupper() for t in span if t.is_alpha)
+    start, words = span.start, 0
+    while start > 0 and words < limit:
+        size = _modifier(doc, start - 1, title_cased)
+        if size == 0:
+            break
+        start, words = start - size, words + 1
+    return span if start == span.start else Span(doc, start, span.end, label=span.label_)
+
+
 def match_attr(label: str, name: str) -> str:
     """Proper-looking names and dataset names match case-sensitively; the rest in lower case."""
     if name_shaped(name) or label in ("DATASET", "BENCHMARK"):
@@ -45,6 +143,11 @@ def variants(label: str, name: str) -> list[str]:
     if label in ("METHOD", "TASK") and not name.endswith("s"):
         forms.append(name + "s")
     return forms
+
+
+def grow(doc: Doc, span: Span) -> Span:
+    """A matched name grown over the words that belong to it."""
+    return extend_task(doc, span) if span.label_ == "TASK" else extend_suffix(doc, span)
 
 
 @Language.factory("kg_gazetteer", default_config={"path": None})
@@ -76,7 +179,7 @@ class GazetteerMatcher:
     def __call__(self, doc: Doc) -> Doc:
         vocab = doc.vocab.strings
         spans = [
-            extend_suffix(doc, Span(doc, start, end, label=vocab[match_id]))
+            grow(doc, Span(doc, start, end, label=vocab[match_id]))
             for matcher in (self.cased, self.lower)
             for match_id, start, end in matcher(doc)
         ]

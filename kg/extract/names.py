@@ -250,9 +250,7 @@ def _shared_names(root: Path) -> Iterator[tuple[str, str, str]]:
             for name in [record["id"], *record.get("variants", [])]:
                 yield "DATASET", name, "pwc-datasets"
     csv.field_size_limit(sys.maxsize)
-    with (root / "pwc_world_snapshot" / "all_tasks_detailed.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            yield "TASK", row["Task Name"], "pwc-tasks"
+    yield from _pwc_tasks(root / "pwc_world_snapshot")
     for kb, label in (
         ("datasetKB.tsv", "DATASET"),
         ("taskKB.tsv", "TASK"),
@@ -263,6 +261,23 @@ def _shared_names(root: Path) -> Iterator[tuple[str, str, str]]:
                 parts = line.rstrip("\n").split("\t")
                 if len(parts) >= 2:
                     yield label, parts[1].replace("_", " "), "ibm-tdms"
+
+
+def _pwc_tasks(root: Path) -> Iterator[tuple[str, str, str]]:
+    """Task names of the PwC snapshot (list, per-area tables, hierarchy) and their datasets."""
+    with (root / "all_tasks.txt").open(encoding="utf-8") as handle:
+        for line in handle:
+            yield "TASK", line.strip().strip('"'), "pwc-tasks"
+    for table in sorted(root.glob("*_tasks_detailed.csv")):
+        with table.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                yield "TASK", row["Task Name"], "pwc-tasks"
+                for name in (row.get("Common Datasets (Top 10)") or "").split(";"):
+                    yield "DATASET", name.strip(), "pwc-tasks"
+    with (root / "task_hierarchy.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for name in [row["Parent Task"], *row["Child Tasks"].split(";")]:
+                yield "TASK", name.strip().rstrip("."), "pwc-tasks"
 
 
 def _expand(label: str, name: str) -> Iterator[tuple[str, str]]:

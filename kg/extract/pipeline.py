@@ -118,11 +118,14 @@ def to_extraction(paper: Paper, doc: Any) -> Extraction:
         label = labels[(span.start, span.end)]
         if span.label_ not in ALLOWED[label]:
             continue
-        name = canonical_name(label, span.kb_id_)
+        assert table is not None
+        field, start, end = _locate(paper, span.start_char, span.end_char)
+        written = paper.text(field)[start:end]
+        surface = table.text[span.start_char : span.end_char]
+        # Masking turns `Nystr\"om` into letters the text does not have: name it as written.
+        name = canonical_name(label, written if span.kb_id_ == surface else span.kb_id_)
         key = (label, entity_key(label, name))
         names.setdefault(key, name)
-        field, start, end = _locate(paper, span.start_char, span.end_char)
-        assert table is not None
         first, last = table.sentence(span.start)
         s_field, s_start, s_end = _locate(paper, table.starts[first], table.ends[last - 1])
         evidence[(span.label_, *key)].append(

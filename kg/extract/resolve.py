@@ -151,7 +151,11 @@ def _admit(candidate: Candidate, text: str, labels: frozenset[str] | None, names
         return True
     if labels is not None and candidate.label not in labels:
         return False
-    return not names or name_shaped(text[candidate.start_char : candidate.end_char])
+    surface = text[candidate.start_char : candidate.end_char]
+    if not names or name_shaped(surface):
+        return True
+    # A lower-case model span is kept when its head word agrees (`keyphrase generation`: TASK).
+    return candidate.label != "METHOD" and label_from_head(surface) == candidate.label
 
 
 def choose(
@@ -168,19 +172,29 @@ def choose(
         (c for c in _candidates(doc) if _admit(c, text, model_labels, model_names_only)),
         key=POLICIES[policy],
     )
+    # The model tells names apart better than it tells their kind; a data word around the
+    # name ("datasets like X", "trained on X", a title ending in "Dataset") settles the kind.
+    data_cues = {
+        (s.start, s.end): s.label_
+        for s in doc.spans.get("kg_cues", [])
+        if s.label_ in ("DATASET", "BENCHMARK")
+    }
     for c in ranked:
         if any(i in taken for i in range(c.start, c.end)) or _is_generic(
             text[c.start_char : c.end_char]
         ):
             continue
+        label = c.label
+        if c.source == "kg_model" and label == "METHOD":
+            label = data_cues.get((c.start, c.end), label)
         taken.update(range(c.start, c.end))
         chosen.append(
             Span(
                 doc,
                 c.start,
                 c.end,
-                label=c.label,
-                kb_id=canonical_name(c.label, c.name),
+                label=label,
+                kb_id=canonical_name(label, c.name),
                 span_id=c.source,
             )
         )

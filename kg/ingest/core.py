@@ -1,22 +1,29 @@
-"""Choosing a reader per file, making stable ids and dropping duplicate papers."""
+"""Choosing a reader per file, walking folders, and turning records into distinct papers.
+
+Readers get the decoded lines of a file and yield `(record, line)` for each record and
+`Bad(line, reason)` for each one they cannot parse; what happens then (skip with a
+warning, or stop under `--strict`) is decided in `kg.ingest.policy` only.
+"""
 
 from __future__ import annotations
 
-import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.ids import normalise_title, paper_id, text_hash
+from kg.ids import normalise_title, text_hash
+from kg.ingest.decode import Unreadable, text_lines
+from kg.ingest.policy import Bad, BadInput, Problem, ReadReport, note, to_paper
 from kg.registry import load_builtins, readers
 from kg.types import Paper
 
-log = logging.getLogger(__name__)
+__all__ = ["Bad", "BadInput", "ReadReport", "Reader", "read_papers", "reader_for"]
 
-# A raw record: the fields a reader found, and the line it started on.
-Record = tuple[dict[str, Any], int]
-ReaderFn = Callable[[Path], Iterator[Record]]
+# What a reader yields: the fields of a record and the line it starts on, or a bad record.
+Item = tuple[dict[str, Any], int] | Bad
+ReaderFn = Callable[[Iterator[str]], Iterator[Item]]
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class Reader:
 
 
 def register_reader(name: str, suffixes: tuple[str, ...]) -> Callable[[ReaderFn], ReaderFn]:
-    """Register `read(path) -> Iterator[(record, line)]` under `name` for files ending in `suffixes`."""
+    """Register `read(lines) -> Iterator[(record, line) | Bad]` under `name` for files ending in `suffixes`."""
 
     def wrap(fn: ReaderFn) -> ReaderFn:
         readers.register(name, func=Reader(name, suffixes, fn))
@@ -51,39 +58,66 @@ def reader_for(path: Path, fmt: str | None = None) -> Reader:
     return max(matches, key=lambda m: m[0])[1]
 
 
-@dataclass
-class ReadReport:
-    """Counts of what reading saw: papers yielded, duplicates dropped, records skipped."""
-
-    papers: int = 0
-    duplicates: int = 0
-    skipped: int = 0
-    files: int = 0
-    warnings: list[str] = field(default_factory=list)
+def _walk(folder: Path, seen: set[str]) -> Iterator[Path]:
+    """Files under `folder` in name order; hidden entries skipped, symlinked folders followed once."""
+    seen.add(os.path.realpath(folder))
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if os.path.realpath(entry) not in seen:
+                yield from _walk(entry, seen)
+        else:
+            yield entry
 
 
 def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
+    seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-            )
+            yield from _walk(path, seen)
         else:
             yield path
 
 
-def _to_paper(record: dict[str, Any], source: str) -> Paper:
-    date = record.get("date") or record.get("update_date") or record.get("published")
-    if not date and record.get("year"):
-        date = str(record["year"]) + (f"-{int(record['month']):02d}" if record.get("month") else "")
-    return Paper(
-        id=paper_id(record),
-        title=str(record.get("title") or "").strip(),
-        abstract=str(record.get("abstract") or "").strip(),
-        source=source,
-        date=str(date) if date else None,
-    )
+def _records(path: Path, fmt: str | None, report: ReadReport) -> Iterator[tuple[Any, int]]:
+    """The records of one file as (record, line); every bad record or file goes to the policy."""
+
+    def repair(line: int, reason: str) -> None:
+        note(report, Problem(str(path), line, reason), skipped=False)
+
+    try:
+        reader = reader_for(path, fmt)
+        if not path.is_file():
+            raise Unreadable(_missing(path))
+        if path.stat().st_size == 0:
+            raise Unreadable("empty file")
+        report.files += 1
+        items = 0
+        for item in reader.read(text_lines(path, repair)):
+            items += 1
+            if isinstance(item, Bad):
+                note(report, Problem(str(path), item.line, item.reason), item.skipped)
+            else:
+                yield item
+        if not items:
+            raise Unreadable("no papers found in this file")
+    except BadInput:
+        raise
+    except (ValueError, OSError) as err:  # Unreadable, a reader's ValueError, or the OS
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        note(report, Problem(str(path), 1, reason.removeprefix(f"{path}: ")))
+
+
+def _missing(path: Path) -> str:
+    if path.is_symlink():
+        return "broken or looping symbolic link"
+    return "no such file" if not path.exists() else "not a regular file"
 
 
 def read_papers(
@@ -91,38 +125,49 @@ def read_papers(
 ) -> Iterator[Paper]:
     """Yield each distinct paper once from files or folders, in input order.
 
-    A paper seen again (same id, or same normalised abstract) is dropped. Title-less
-    papers are held back to the end, so that a titled copy met later wins.
+    A paper seen again (same id, or same normalised abstract) is dropped; one with a seen
+    id but other text is a bad record. Title-less papers are held back to the end, so
+    that a titled copy met later wins.
     """
     report = report if report is not None else ReadReport()
-    seen_ids: set[str] = set()
+    first: dict[str, tuple[str, str]] = {}  # id -> (content key, source)
     seen_texts: set[str] = set()
-    held: list[Paper] = []
 
-    def fresh(paper: Paper) -> bool:
-        text_key = text_hash(normalise_title(paper.abstract)) if paper.abstract else ""
-        if paper.id in seen_ids or (text_key and text_key in seen_texts):
+    def fresh(paper: Paper, where: tuple[str, int]) -> bool:
+        abstract = normalise_title(paper.abstract)
+        text_key = text_hash(abstract) if abstract else ""
+        content = text_hash(normalise_title(paper.title) + "\n" + abstract)
+        if paper.id in first and first[paper.id][0] != content:
+            reason = f"id {paper.id!r} was read before with other text ({first[paper.id][1]})"
+            note(report, Problem(*where, reason))
+            return False
+        if paper.id in first or (text_key and text_key in seen_texts):
             report.duplicates += 1
             return False
-        seen_ids.add(paper.id)
+        first[paper.id] = (content, paper.source)
         if text_key:
             seen_texts.add(text_key)
         return True
 
+    if fmt:
+        load_builtins("readers")
+        if fmt not in readers.get_all():
+            raise BadInput(
+                f"unknown format {fmt!r} (choose from {', '.join(sorted(readers.get_all()))})"
+            )
+    held: list[tuple[Paper, tuple[str, int]]] = []
     for path in _expand(paths):
-        reader = reader_for(path, fmt)
-        report.files += 1
-        for record, line in reader.read(path):
-            paper = _to_paper(record, f"{path.name}:{line}")
-            if not paper.title and not paper.abstract:
-                report.skipped += 1
-                continue
-            if not paper.title:
-                held.append(paper)
-            elif fresh(paper):
+        for record, line in _records(path, fmt, report):
+            where = (str(path), line)
+            paper = to_paper(record, f"{path.name}:{line}")
+            if isinstance(paper, Bad):
+                note(report, Problem(*where, paper.reason))
+            elif not paper.title:
+                held.append((paper, where))
+            elif fresh(paper, where):
                 report.papers += 1
                 yield paper
-    for paper in held:
-        if fresh(paper):
+    for paper, where in held:
+        if fresh(paper, where):
             report.papers += 1
             yield paper

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from kg.ingest.core import register_reader
@@ -45,30 +44,24 @@ def classify(line: str) -> tuple[str, str]:
 
 
 @register_reader("text", suffixes=(".txt", ".text", ".md"))
-def read_text(path: Path) -> Iterator[tuple[dict[str, Any], int]]:
+def read_text(lines: Iterator[str]) -> Iterator[tuple[dict[str, Any], int]]:
     """Yield `{title, abstract}` records from a plain-text listing."""
     title: tuple[str, int] | None = None
     labelled: tuple[str, int] | None = None
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, raw in enumerate(handle, start=1):
-            kind, text = classify(raw.strip())
-            if kind == "title":
-                title = (text, number)  # a second short line replaces a stray first one
-            elif kind == "labelled-title":
-                labelled = title = (text, number)
-            elif kind == "labelled-abstract":
-                # `Abstract:` lines take only a `Title:` line as title: the short line
-                # before them in such files is an affiliation or a heading.
-                if labelled is not None:
-                    yield {"title": labelled[0], "abstract": text}, labelled[1]
-                else:
-                    yield {"title": "", "abstract": text}, number
-                title = labelled = None
-            elif kind == "abstract":
-                if title is not None:
-                    yield {"title": title[0], "abstract": text}, title[1]
-                else:
-                    yield {"title": "", "abstract": text}, number
-                title = labelled = None
+    for number, raw in enumerate(lines, start=1):
+        kind, text = classify(raw.strip())
+        if kind == "title":
+            title = (text, number)  # a second short line replaces a stray first one
+        elif kind == "labelled-title":
+            labelled = title = (text, number)
+        elif kind in ("labelled-abstract", "abstract"):
+            # `Abstract:` lines take only a `Title:` line as title: the short line
+            # before them in such files is an affiliation or a heading.
+            head = labelled if kind == "labelled-abstract" else title
+            if head is not None:
+                yield {"title": head[0], "abstract": text}, head[1]
+            else:
+                yield {"title": "", "abstract": text}, number
+            title = labelled = None
     if title is not None:
         yield {"title": title[0], "abstract": ""}, title[1]

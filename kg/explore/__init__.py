@@ -1,0 +1,1 @@
+"""Exploring a built graph: related papers, entity reports, search, visualisation, the web app."""

@@ -1,0 +1,1 @@
+"""Fetching corpora from paper APIs (arXiv, OpenAlex, Semantic Scholar, Hugging Face daily papers)."""
