@@ -167,25 +167,25 @@ _AMOUNT = re.compile(r"^[\d.,]+[%KMBkmbx]?$")  # `24`, `1B`, `10%`: amounts, not
 _EXAMPLES = frozenset({"like", "including", "e.g.", "e.g.,", "namely", "such"})
 
 
-def _data_label(doc: Doc, i: int) -> str | None:
+def _data_label(t: TokenTable, i: int) -> str | None:
     """DATASET or BENCHMARK when token `i` ends a data word (`datasets`, `test set`), else None."""
-    if doc[i].lower_ not in _DATA_HEADS:
+    if t.lowers[i] not in _DATA_HEADS:
         return None
-    label = label_from_context(doc[max(0, i - 1) : i + 1].text)
+    label = label_from_context(t.span_text(max(0, i - 1), i + 1))
     return label if label != "METHOD" else None
 
 
-def _runs_after(doc: Doc, start: int, label: str, limit: int = 6) -> list[Span]:
+def _runs_after(doc: Doc, t: TokenTable, start: int, label: str, limit: int = 6) -> list[Span]:
     """Strongly named runs from `start` on, in a list joined by commas, `and` and `or`."""
     found: list[Span] = []
     i = start
-    while i < len(doc) and len(found) < limit:
-        run = name_run(doc, i)
-        if run is None or not strongly_named(run.text) or _AMOUNT.match(run[0].text):
+    while i < len(t) and len(found) < limit:
+        run = name_run(t, i)
+        if run is None or not strongly_named(t.span_text(*run)) or _AMOUNT.match(t.texts[run[0]]):
             break
-        found.append(Span(doc, run.start, run.end, label=label, kb_id="data"))
-        i = run.end
-        while i < len(doc) and doc[i].lower_ in (",", "and", "or"):
+        found.append(Span(doc, run[0], run[1], label=label, kb_id="data"))
+        i = run[1]
+        while i < len(t) and t.lowers[i] in (",", "and", "or"):
             i += 1
     return found
 
@@ -196,17 +196,18 @@ def data_names(doc: Doc) -> list[Span]:
     "datasets like LogiQA and ReClor", "a test set, SPMSD", "benchmark (X)" take the
     label of the data word; "trained on JFT" and "results on X" give DATASET.
     """
+    t = token_table(doc)
     found: list[Span] = []
-    for token in doc[:-1]:
-        nxt = doc[token.i + 1]
-        label = _data_label(doc, token.i)
-        if label and nxt.lower_ in _EXAMPLES:
-            skip = 2 if nxt.lower_ == "such" and token.i + 2 < len(doc) else 1
-            found += _runs_after(doc, token.i + 1 + skip, label)
-        elif label and nxt.text in (",", ":", "(") and token.text[0].islower():
-            found += _runs_after(doc, token.i + 2, label, limit=1)
-        elif token.lower_ in _ON_DATA and nxt.lower_ == "on":
-            found += _runs_after(doc, token.i + 2, "DATASET")
+    for i in range(len(t) - 1):
+        after = t.lowers[i + 1]
+        label = _data_label(t, i)
+        if label and after in _EXAMPLES:
+            skip = 2 if after == "such" and i + 2 < len(t) else 1
+            found += _runs_after(doc, t, i + 1 + skip, label)
+        elif label and t.texts[i + 1] in (",", ":", "(") and t.texts[i][0].islower():
+            found += _runs_after(doc, t, i + 2, label, limit=1)
+        elif t.lowers[i] in _ON_DATA and after == "on":
+            found += _runs_after(doc, t, i + 2, "DATASET")
     return found
 
 
