@@ -184,6 +184,9 @@ def main() -> None:
         started = time.time()
         run = run_size(size, args.cache, size <= args.dask_up_to, size <= args.extract_runs_up_to)
         run["date"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime(started))
+        run["commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip()
         run["wall_minutes"] = round((time.time() - started) / 60, 1)
         results["sizes"][str(size)] = run
         RESULTS.parent.mkdir(exist_ok=True)

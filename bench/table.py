@@ -79,6 +79,8 @@ def main() -> None:
         + " |"
     )
     print("| run started (UTC) | " + " | ".join(results["sizes"][s]["date"] for s in sizes) + " |")
+    commits = [results["sizes"][s].get("commit", "–") for s in sizes]
+    print("| code (commit) | " + " | ".join(commits) + " |")
 
 
 if __name__ == "__main__":
