@@ -30,8 +30,9 @@ def one_blas_thread() -> Any:
     """Limit numpy's BLAS to one thread (for the rest of the process, or the `with` block).
 
     Parallelism comes from worker processes; BLAS threads on top of them would fight
-    for the same cores.
+    for the same cores. numpy is imported first: the limit applies to loaded libraries only.
     """
+    import numpy  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(1, user_api="blas")
