@@ -58,9 +58,11 @@ gazetteer: $(STAMP)
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
 
-# Speed figures (never part of `make test`).
+# Speed and scale figures (never part of `make test`): bench/scale.py writes
+# bench/results/scale.json; `make bench SIZES="1000 10000"` for the smaller corpora only.
+SIZES ?= 1000 10000 100000
 bench: $(STAMP) vendor
-	$(BIN)/python bench/extract_speed.py
+	$(BIN)/python bench/scale.py --sizes $(SIZES)
 	$(BIN)/python bench/related_speed.py
 	$(BIN)/python bench/serve_load.py
 	$(BIN)/python bench/neo4j_load.py

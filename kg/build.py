@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from kg.export.core import atomic_path, export_graph
 from kg.export.jsonl import write_records
-from kg.extract.pipeline import extract_papers, load_pipeline
+from kg.extract.parallel import extract_stream
 from kg.graph import GraphSummary, build_graph, summarise
 from kg.ingest import BadInput, ReadReport, read_papers
 from kg.types import Extraction, Paper
@@ -27,6 +27,7 @@ class BuildReport:
     graph: GraphSummary
     outputs: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    extracted: int | None = None  # with `update`: papers extracted (the rest were reused)
 
 
 def _progress(items: Iterable[Any], desc: str, unit: str, enabled: bool) -> Iterable[Any]:
@@ -45,12 +46,12 @@ def _extract(
     report: ReadReport,
     progress: bool,
     fmt: str | None,
+    cluster: str | None = None,
 ) -> Iterator[Extraction]:
     papers: Iterable[Paper] = _progress(
         read_papers(inputs, fmt, report), "extract", "paper", progress
     )
-    nlp = load_pipeline(model)
-    yield from write_records(extract_papers(papers, nlp, n_process=workers), handle)
+    yield from write_records(extract_stream(papers, model, workers, cluster=cluster), handle)
     if report.papers == 0:
         raise BadInput("no usable paper was read")
 
@@ -63,14 +64,16 @@ def extract_to_file(
     report: ReadReport | None = None,
     progress: bool = False,
     fmt: str | None = None,
+    cluster: str | None = None,
 ) -> Iterator[Extraction]:
     """Extract the papers of `inputs`, writing JSON lines to `out` atomically; yields each extraction.
 
+    `cluster` (a Dask scheduler address or `local:N`) runs the extraction there.
     Raises `BadInput` (and leaves `out` as it was) when no paper could be read.
     """
     report = report if report is not None else ReadReport()
     with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as handle:
-        yield from _extract(inputs, handle, model, workers, report, progress, fmt)
+        yield from _extract(inputs, handle, model, workers, report, progress, fmt, cluster)
 
 
 def build(
@@ -82,22 +85,41 @@ def build(
     progress: bool = False,
     fmt: str | None = None,
     read: ReadReport | None = None,
+    cluster: str | None = None,
+    update: bool = False,
 ) -> BuildReport:
     """Build the graph of `inputs` into `out_dir`: papers.jsonl, graph.ttl, graph.nt, graph.graphml, store/.
 
     Every output is written to a temporary beside it and all are put in place together
     at the end, so a failed or killed build leaves the previous outputs as they were.
     Raises `BadInput` when no paper could be read (or at the first bad record if
-    `read.strict`).
+    `read.strict`). `cluster` runs the extraction on Dask; with `update`, `inputs` are
+    added to the graph already in `out_dir`, extracting only papers it does not hold
+    (kg.incremental).
     """
     started = time.perf_counter()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if not update:
+        out.mkdir(parents=True, exist_ok=True)
     read = read if read is not None else ReadReport()
+    extracted = None
     with contextlib.ExitStack() as stage:
         tmp = stage.enter_context(atomic_path(out / PAPERS_FILE))
         with tmp.open("w", encoding="utf-8") as handle:
-            extractions = list(_extract(inputs, handle, model, workers, read, progress, fmt))
+            if update:
+                from kg.incremental import add_papers
+
+                def extract(papers: list[Paper]) -> Iterator[Extraction]:
+                    stream = _progress(papers, "extract", "paper", progress)
+                    return extract_stream(stream, model, workers, cluster=cluster)
+
+                extractions, extracted = add_papers(out / PAPERS_FILE, inputs, fmt, read, extract)
+                for _ in write_records(extractions, handle):
+                    pass
+            else:
+                extractions = list(
+                    _extract(inputs, handle, model, workers, read, progress, fmt, cluster)
+                )
         graph = build_graph(extractions)
         written = export_graph(graph, out, exporters, stage)
     return BuildReport(
@@ -105,4 +127,5 @@ def build(
         summarise(graph),
         [str(p) for p in [out / PAPERS_FILE, *written]],
         time.perf_counter() - started,
+        extracted,
     )

@@ -32,6 +32,12 @@ Model = Annotated[
     str | None, typer.Option(help="A spaCy pipeline folder (default: the shipped one).")
 ]
 Workers = Annotated[int, typer.Option(min=1, help="Processes for extraction.")]
+Cluster = Annotated[
+    str | None,
+    typer.Option(
+        help="Extract on a Dask cluster: a scheduler address (tcp://host:8786) or local:N (needs kg[cluster])."
+    ),
+]
 Format = Annotated[
     str | None,
     typer.Option(
@@ -72,29 +78,29 @@ def extract(
     workers: Workers = 1,
     fmt: Format = None,
     strict: Strict = False,
+    cluster: Cluster = None,
 ) -> None:
     """Extract mentions and links as JSON lines (the ANNOTATION.md format)."""
     import json
 
     from kg.build import extract_to_file
     from kg.export.jsonl import to_record
-    from kg.extract.pipeline import extract_papers, load_pipeline
+    from kg.extract.distributed import ClusterError
+    from kg.extract.parallel import extract_stream
     from kg.ingest import BadInput, read_papers
 
     report = _read_report(strict)
     count = 0
     try:
         if output is not None:
-            count = sum(
-                1 for _ in extract_to_file(inputs, output, model, workers, report, True, fmt)
-            )
+            stream = extract_to_file(inputs, output, model, workers, report, True, fmt, cluster)
+            count = sum(1 for _ in stream)
         else:
-            for ex in extract_papers(
-                read_papers(inputs, fmt, report), load_pipeline(model), n_process=workers
-            ):
+            papers = read_papers(inputs, fmt, report)
+            for ex in extract_stream(papers, model, workers, cluster=cluster):
                 sys.stdout.write(json.dumps(to_record(ex), ensure_ascii=False) + "\n")
                 count += 1
-    except (BadInput, OSError) as err:
+    except (BadInput, OSError, ClusterError) as err:
         _fail(str(err))
     typer.echo(
         f"extracted {count} papers ({report.duplicates} duplicates dropped, {report.skipped} skipped)",
@@ -107,22 +113,47 @@ def extract(
 @app.command()
 def build(
     inputs: Inputs,
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
     model: Model = None,
     workers: Workers = 1,
     fmt: Format = None,
     strict: Strict = False,
+    update: Annotated[
+        Path | None,
+        typer.Option(
+            "--update",
+            help="A folder made by `kg build`: add INPUTS to it, extracting only new papers.",
+        ),
+    ] = None,
+    cluster: Cluster = None,
 ) -> None:
     """Build the graph: papers.jsonl, graph.ttl, graph.nt, graph.graphml and a SPARQL store."""
     from kg.build import build as run_build
+    from kg.extract.distributed import ClusterError
     from kg.ingest import BadInput
 
+    target = out or update
+    if target is None or (out is not None and update is not None):
+        _fail("give either --out DIR (a new build) or --update DIR (add to a built graph)")
+        return
     read = _read_report(strict)
     try:
-        report = run_build(inputs, out, model, workers, progress=True, fmt=fmt, read=read)
-    except (BadInput, OSError) as err:
+        report = run_build(
+            inputs,
+            target,
+            model,
+            workers,
+            progress=True,
+            fmt=fmt,
+            read=read,
+            cluster=cluster,
+            update=update is not None,
+        )
+    except (BadInput, OSError, ValueError, ClusterError) as err:
         _fail(str(err))
         return
+    if report.extracted is not None:
+        typer.echo(f"extracted {report.extracted} new papers; the others were reused from {update}")
     typer.echo(format_summary(report))
 
 

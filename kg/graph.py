@@ -6,10 +6,13 @@ relation, one per (paper, relation, entity), and carries every piece of evidence
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import networkx as nx
 
@@ -54,6 +57,32 @@ def _surface_names(ex: Extraction, aliases: AliasTable) -> dict[str, set[str]]:
     return surfaces
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
+    """`fn` run with Python's cyclic garbage collector paused.
+
+    Building makes millions of small dicts, lists and sets and no reference cycles, and
+    every automatic full collection walks all of them again (about a third of the build
+    time of 50,000 benchmark papers).
+    """
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return run
+
+
+@_gc_paused
 def build_graph(
     extractions: Iterable[Extraction], graph: nx.MultiDiGraph | None = None
 ) -> nx.MultiDiGraph:

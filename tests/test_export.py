@@ -4,10 +4,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 
 from kg.export.core import atomic_path, export_graph
-from kg.export.rdf import ONTOLOGY, node_iri, ntriples_lines
+from kg.export.rdf import ONTOLOGY, _lit, node_iri, ntriples_lines
 from kg.graph import build_graph
 from kg.registry import exporters, load_builtins
 from kg.types import Evidence, Extraction, Link, Paper
@@ -97,3 +99,21 @@ def test_atomic_path_leaves_old_output_on_failure(tmp_path: Path) -> None:
         raise RuntimeError("interrupted")
     assert target.read_text() == "old"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_ntriples_text_is_what_pyoxigraph_writes_for_the_same_triples() -> None:
+    from pyoxigraph import RdfFormat, parse, serialize
+
+    ours = b"".join(ntriples_lines(small_graph()))
+    triples = [quad.triple for quad in parse(ours, RdfFormat.N_TRIPLES)]
+    theirs = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    assert sorted(theirs.splitlines(keepends=True)) == ntriples_lines(small_graph())
+
+
+@given(st.text())
+def test_literal_escapes_match_pyoxigraph(text: str) -> None:
+    from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
+
+    node = NamedNode("https://example.org/x")
+    written = serialize([Triple(node, node, Literal(text))], format=RdfFormat.N_TRIPLES) or b""
+    assert written.decode().split(" ", 2)[2] == _lit(text) + " .\n"

@@ -11,6 +11,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.tokens import TokenTable, token_table
+
 _OPEN, _CLOSE = "(", ")"
 
 
@@ -50,39 +52,36 @@ def best_long_form(short: str, candidate: str) -> str | None:
     return long_form
 
 
-def _definitions(doc: Doc) -> list[tuple[Span, Span]]:
-    pairs: list[tuple[Span, Span]] = []
-    for token in doc:
-        if token.text != _OPEN or token.i == 0:
+def _definitions(doc: Doc, t: TokenTable) -> list[tuple[Span, str]]:
+    """(long form span, short form text) of every `long form (SF)` definition."""
+    pairs: list[tuple[Span, str]] = []
+    texts = t.texts
+    for i, word in enumerate(texts):
+        if word != _OPEN or i == 0:
             continue
-        end = next((t.i for t in doc[token.i + 1 : token.i + 5] if t.text == _CLOSE), None)
-        if end is None or end == token.i + 1:
+        end = next((j for j in range(i + 1, min(i + 5, len(texts))) if texts[j] == _CLOSE), None)
+        if end is None or end == i + 1:
             continue
-        short = doc[token.i + 1 : end]
-        if not valid_short_form(short.text):
+        short = t.span_text(i + 1, end)
+        if not valid_short_form(short):
             continue
-        stem = (
-            short.text[:-1]
-            if short.text.endswith("s") and short.text[:-1].isupper()
-            else short.text
-        )
+        stem = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
         window = min(len(stem) + 5, len(stem) * 2)
-        start = token.i
+        start = i
         while (
             start > 0
-            and token.i - start < window
-            and doc[start - 1].text not in ".;:()[]"
-            and not doc[start - 1].is_space
+            and i - start < window
+            and texts[start - 1] not in ".;:()[]"
+            and not t.blank[start - 1]
         ):
             start -= 1
-        if start == token.i:
+        if start == i:
             continue
-        lead = doc[start : token.i]
-        long_text = best_long_form(stem, lead.text)
+        long_text = best_long_form(stem, t.span_text(start, i))
         if long_text is None:
             continue
-        char_start = lead.end_char - len(long_text)
-        long_span = doc.char_span(char_start, lead.end_char)
+        lead_end = t.ends[i - 1]
+        long_span = doc.char_span(lead_end - len(long_text), lead_end)
         if long_span is None or long_span.start < start:
             continue
         pairs.append((long_span, short))
@@ -104,25 +103,21 @@ class AbbreviationDetector:
         spans: list[Span] = []
         defined: dict[str, str] = {}
         taken: set[int] = set()
-        for long_span, short in _definitions(doc):
-            key = (
-                short.text[:-1]
-                if short.text.endswith("s") and short.text[:-1].isupper()
-                else short.text
-            )
+        t = token_table(doc)
+        for long_span, short in _definitions(doc, t):
+            key = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
             if key in defined:
                 continue
             defined[key] = long_span.text
             spans.append(Span(doc, long_span.start, long_span.end, label="LONG", kb_id=key))
-        for token in doc:
-            text = token.text
+        for i, text in enumerate(t.texts if defined else ()):
             bare: str | None = (
                 text
                 if text in defined
                 else (text[:-1] if text.endswith("s") and text[:-1] in defined else None)
             )
-            if bare is not None and token.i not in taken:
-                taken.add(token.i)
-                spans.append(Span(doc, token.i, token.i + 1, label="SHORT", kb_id=bare))
+            if bare is not None and i not in taken:
+                taken.add(i)
+                spans.append(Span(doc, i, i + 1, label="SHORT", kb_id=bare))
         doc.spans["kg_abbrevs"] = spans
         return doc

@@ -13,6 +13,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.tokens import TokenTable, token_table
+
 NAMING = frozenset({"named", "called", "dubbed", "termed", "coined", "namely", "nicknamed"})
 PROPOSING = frozenset(
     {
@@ -74,28 +76,28 @@ def strongly_named(text: str) -> bool:
     )
 
 
-def name_run(doc: Doc, start: int, limit: int = 6) -> Span | None:
-    """The run of name tokens starting at `start` (joined by hyphens and the like), or None."""
+def name_run(t: TokenTable, start: int, limit: int = 6) -> tuple[int, int] | None:
+    """Token bounds of the run of name tokens starting at `start` (joined by hyphens and the like), or None."""
     end = start
-    while end < len(doc) and end - start < limit:
-        token = doc[end]
+    while end < len(t) and end - start < limit:
+        word = t.texts[end]
         if (
-            is_name_token(token.text)
-            and not token.is_punct
+            is_name_token(word)
+            and not t.punct[end]
             or (
-                token.text in _GLUE
+                word in _GLUE
                 and end > start
-                and not doc[end - 1].whitespace_
-                and not token.whitespace_
-                and end + 1 < len(doc)
+                and not t.spaced[end - 1]
+                and not t.spaced[end]
+                and end + 1 < len(t)
             )
         ):
             end += 1
         else:
             break
-    while end > start and doc[end - 1].text in _GLUE:
+    while end > start and t.texts[end - 1] in _GLUE:
         end -= 1
-    return doc[start:end] if end > start else None
+    return (start, end) if end > start else None
 
 
 def label_from_context(text: str) -> str:
@@ -106,25 +108,20 @@ def label_from_context(text: str) -> str:
     return "METHOD"
 
 
-def _title_name(doc: Doc, title_end: int) -> Span | None:
-    """The lead name of a title such as `MARS: Matching …` (at most three words before the colon)."""
-    colon = next((t.i for t in doc if t.i < title_end and t.text == ":"), None)
+def _title_name(t: TokenTable, title_end: int) -> int | None:
+    """The end of the lead name of a title such as `MARS: Matching …` (at most three words before the colon)."""
+    colon = next((i for i in range(title_end) if t.texts[i] == ":"), None)
     if colon is None or colon == 0 or colon > 6:
         return None
-    lead = doc[0:colon]
-    words = [t for t in lead if not t.is_punct]
-    if len(words) > 3 or not all(is_name_token(t.text) for t in words):
+    words = [t.texts[i] for i in range(colon) if not t.punct[i]]
+    if len(words) > 3 or not all(is_name_token(w) for w in words):
         return None
-    if len(words) > 1 and not any(strongly_named(t.text) for t in words):
+    if len(words) > 1 and not any(strongly_named(w) for w in words):
         return None
-    if (
-        len(words) == 1
-        and not strongly_named(words[0].text)
-        and words[0].text.lower() != words[0].text
-    ):
+    if len(words) == 1 and not strongly_named(words[0]) and words[0].lower() != words[0]:
         # A single ordinary capitalised word (`Towards: …`) is no name.
         return None
-    return lead
+    return colon
 
 
 # Words after which an unknown name is data: "trained on JFT", "results on AR-LSAT".
@@ -170,25 +167,25 @@ _AMOUNT = re.compile(r"^[\d.,]+[%KMBkmbx]?$")  # `24`, `1B`, `10%`: amounts, not
 _EXAMPLES = frozenset({"like", "including", "e.g.", "e.g.,", "namely", "such"})
 
 
-def _data_label(doc: Doc, i: int) -> str | None:
+def _data_label(t: TokenTable, i: int) -> str | None:
     """DATASET or BENCHMARK when token `i` ends a data word (`datasets`, `test set`), else None."""
-    if doc[i].lower_ not in _DATA_HEADS:
+    if t.lowers[i] not in _DATA_HEADS:
         return None
-    label = label_from_context(doc[max(0, i - 1) : i + 1].text)
+    label = label_from_context(t.span_text(max(0, i - 1), i + 1))
     return label if label != "METHOD" else None
 
 
-def _runs_after(doc: Doc, start: int, label: str, limit: int = 6) -> list[Span]:
+def _runs_after(doc: Doc, t: TokenTable, start: int, label: str, limit: int = 6) -> list[Span]:
     """Strongly named runs from `start` on, in a list joined by commas, `and` and `or`."""
     found: list[Span] = []
     i = start
-    while i < len(doc) and len(found) < limit:
-        run = name_run(doc, i)
-        if run is None or not strongly_named(run.text) or _AMOUNT.match(run[0].text):
+    while i < len(t) and len(found) < limit:
+        run = name_run(t, i)
+        if run is None or not strongly_named(t.span_text(*run)) or _AMOUNT.match(t.texts[run[0]]):
             break
-        found.append(Span(doc, run.start, run.end, label=label, kb_id="data"))
-        i = run.end
-        while i < len(doc) and doc[i].lower_ in (",", "and", "or"):
+        found.append(Span(doc, run[0], run[1], label=label, kb_id="data"))
+        i = run[1]
+        while i < len(t) and t.lowers[i] in (",", "and", "or"):
             i += 1
     return found
 
@@ -199,17 +196,18 @@ def data_names(doc: Doc) -> list[Span]:
     "datasets like LogiQA and ReClor", "a test set, SPMSD", "benchmark (X)" take the
     label of the data word; "trained on JFT" and "results on X" give DATASET.
     """
+    t = token_table(doc)
     found: list[Span] = []
-    for token in doc[:-1]:
-        nxt = doc[token.i + 1]
-        label = _data_label(doc, token.i)
-        if label and nxt.lower_ in _EXAMPLES:
-            skip = 2 if nxt.lower_ == "such" and token.i + 2 < len(doc) else 1
-            found += _runs_after(doc, token.i + 1 + skip, label)
-        elif label and nxt.text in (",", ":", "(") and token.text[0].islower():
-            found += _runs_after(doc, token.i + 2, label, limit=1)
-        elif token.lower_ in _ON_DATA and nxt.lower_ == "on":
-            found += _runs_after(doc, token.i + 2, "DATASET")
+    for i in range(len(t) - 1):
+        after = t.lowers[i + 1]
+        label = _data_label(t, i)
+        if label and after in _EXAMPLES:
+            skip = 2 if after == "such" and i + 2 < len(t) else 1
+            found += _runs_after(doc, t, i + 1 + skip, label)
+        elif label and t.texts[i + 1] in (",", ":", "(") and t.texts[i][0].islower():
+            found += _runs_after(doc, t, i + 2, label, limit=1)
+        elif t.lowers[i] in _ON_DATA and after == "on":
+            found += _runs_after(doc, t, i + 2, "DATASET")
     return found
 
 
@@ -221,39 +219,35 @@ class CueFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
+        t = token_table(doc)
         names: list[Span] = []
         cue_words: list[Span] = []
-        title_end = next((t.i for t in doc if "\n\n" in t.text), 0)
-        lead = _title_name(doc, title_end) if title_end else None
+        title_end = next((i for i, word in enumerate(t.texts) if "\n\n" in word), 0)
+        lead = _title_name(t, title_end) if title_end else None
         if lead is not None:
-            label = label_from_context(doc[:title_end].text)
-            names.append(Span(doc, lead.start, lead.end, label=label, kb_id="title"))
-        for token in doc:
-            lower = token.lower_
-            if lower in NAMING or lower in PROPOSING:
-                cue_words.append(
-                    Span(
-                        doc,
-                        token.i,
-                        token.i + 1,
-                        label="NAMING" if lower in NAMING else "PROPOSING",
-                    )
-                )
+            label = label_from_context(t.span_text(0, title_end))
+            names.append(Span(doc, 0, lead, label=label, kb_id="title"))
+        for i, lower in enumerate(t.lowers):
             if lower not in NAMING and lower not in PROPOSING:
                 continue
-            start = token.i + 1
-            while start < len(doc) and doc[start].text in (":", '"', "“", "'", "as", "the"):
+            cue_words.append(
+                Span(doc, i, i + 1, label="NAMING" if lower in NAMING else "PROPOSING")
+            )
+            start = i + 1
+            while start < len(t) and t.texts[start] in (":", '"', "“", "'", "as", "the"):
                 start += 1
-            run = name_run(doc, start)
+            run = name_run(t, start)
             if run is None:
                 continue
             # After "named", any name; after "we propose", only a coined-looking one.
-            if not (strongly_named(run.text) or (lower in NAMING and len(run) == 1)):
+            if not (
+                strongly_named(t.span_text(*run)) or (lower in NAMING and run[1] - run[0] == 1)
+            ):
                 continue
             # The label comes from the apposition around the name ("X, a dataset of …").
-            context = doc[token.i : min(run.end + 8, token.sent.end)].text
+            context = t.span_text(i, min(run[1] + 8, t.sentence(i)[1]))
             names.append(
-                Span(doc, run.start, run.end, label=label_from_context(context), kb_id="named")
+                Span(doc, run[0], run[1], label=label_from_context(context), kb_id="named")
             )
         names += data_names(doc)
         doc.spans["kg_cues"] = names

@@ -14,7 +14,7 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.tokens import TokenTable, token_table
 from kg.ids import entity_key
 from kg.types import ALLOWED, RELATIONS
 
@@ -45,11 +46,14 @@ Rules = dict[tuple[int, int], list[tuple[str, str]]]
 
 @dataclass(frozen=True)
 class DocContext:
-    """What every candidate of one doc shares: its rule relations, title end, last sentence start."""
+    """What every candidate of one doc shares: its rule relations, title end, last sentence
+    start, its token table, and the sentence words already turned into features."""
 
     rules: Rules
     title_end: int
     last_sentence: int
+    table: TokenTable
+    words: dict[tuple[int, int], tuple[set[str], list[str]]] = field(default_factory=dict)
 
 
 def context(doc: Doc) -> DocContext:
@@ -57,9 +61,21 @@ def context(doc: Doc) -> DocContext:
     rules: Rules = defaultdict(list)
     for span in doc.spans.get("kg_relations", []):
         rules[(span.start, span.end)].append((span.label_, span.id_))
-    title_end = next((t.i for t in doc if "\n\n" in t.text), 0)
-    sentences = list(doc.sents)
-    return DocContext(rules, title_end, sentences[-1].start if sentences else 0)
+    table = token_table(doc)
+    title_end = next((i for i, word in enumerate(table.lowers) if "\n\n" in word), 0)
+    return DocContext(rules, title_end, table.sent_starts[-1] if len(table) else 0, table)
+
+
+def _sentence_words(ctx: DocContext, bounds: tuple[int, int]) -> tuple[set[str], list[str]]:
+    """The `S=` features of a sentence, and its cue words."""
+    if bounds not in ctx.words:
+        t = ctx.table
+        span = range(*bounds)
+        ctx.words[bounds] = (
+            {f"S={t.lowers[i]}" for i in span if t.alpha[i] and not t.stop[i]},
+            [t.lowers[i] for i in span if t.lowers[i] in _CUES],
+        )
+    return ctx.words[bounds]
 
 
 def features(doc: Doc, mentions: list[Span], ctx: DocContext) -> list[str]:
@@ -67,25 +83,29 @@ def features(doc: Doc, mentions: list[Span], ctx: DocContext) -> list[str]:
     label = mentions[0].label_
     found = {f"label={label}", f"count={min(len(mentions), 4)}"}
     rules, title_end, last = ctx.rules, ctx.title_end, ctx.last_sentence
+    lowers = ctx.table.lowers
     for span in mentions:
+        start, end = span.start, span.end
         found.add(f"src={span.id_}")
-        if span.start < title_end:
+        if start < title_end:
             found.add("in_title")
-        sent = span.sent
-        if sent.start <= title_end + 1:
+        bounds = ctx.table.sentence(start)
+        sent_start, sent_end = bounds
+        if sent_start <= title_end + 1:
             found.add("first_sentence")
-        if sent.start == last:
+        if sent_start == last:
             found.add("last_sentence")
-        for relation, rule in rules.get((span.start, span.end), []):
+        for relation, rule in rules.get((start, end), []):
             found.update({f"rule={relation}", f"cue={rule}", f"{label}|rule={relation}"})
         for offset in (-3, -2, -1):
-            if span.start + offset >= sent.start:
-                found.add(f"L{offset}={doc[span.start + offset].lower_}")
+            if start + offset >= sent_start:
+                found.add(f"L{offset}={lowers[start + offset]}")
         for offset in (0, 1, 2):
-            if span.end + offset < sent.end:
-                found.add(f"R{offset}={doc[span.end + offset].lower_}")
-        found.update(f"S={t.lower_}" for t in sent if t.is_alpha and not t.is_stop)
-        found.update(f"{label}|S={t.lower_}" for t in sent if t.lower_ in _CUES)
+            if end + offset < sent_end:
+                found.add(f"R{offset}={lowers[end + offset]}")
+        words, cues = _sentence_words(ctx, bounds)
+        found.update(words)
+        found.update(f"{label}|S={cue}" for cue in cues)
     return sorted(found)
 
 

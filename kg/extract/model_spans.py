@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -10,14 +11,15 @@ def spans_from_tags(doc: Doc) -> list[Span]:
     """Decode BIO tags (`B-METHOD`, `I-METHOD`, `O`) into spans; a stray `I-` starts a span."""
     spans: list[Span] = []
     start, label = -1, ""
-    for token in doc:
-        tag = token.tag_
+    strings = doc.vocab.strings
+    for i, tag_id in enumerate(doc.to_array([TAG]).tolist()):
+        tag = strings[tag_id] if tag_id else ""
         inside = tag.startswith("I-") and tag[2:] == label
         if start >= 0 and not inside:
-            spans.append(Span(doc, start, token.i, label=label))
+            spans.append(Span(doc, start, i, label=label))
             start, label = -1, ""
         if tag.startswith(("B-", "I-")) and not inside:
-            start, label = token.i, tag[2:]
+            start, label = i, tag[2:]
     if start >= 0:
         spans.append(Span(doc, start, len(doc), label=label))
     return spans

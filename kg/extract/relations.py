@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.cues import NAMING, PROPOSING
+from kg.extract.tokens import TokenTable, token_table
 
 _RESULTS = re.compile(
     r"\b(?:achiev|improv|outperform|surpass|gain|reach|attain|score|result|state-of-the-art|sota|"
@@ -42,6 +43,8 @@ _TRAINING = re.compile(
     r"\b(?:train|trained|training|pretrain\w*|pre-train\w*|fine-tun\w*|finetun\w*)\s+(?:\w+\s+){0,2}on\b",
     re.I,
 )
+_BASELINE = re.compile(r"\bbaselines?\b", re.I)
+_ON = re.compile(r"\b[Oo]n\b")
 CONFIDENCE = {
     "has_code": 0.99,
     "addresses": 0.7,
@@ -57,19 +60,22 @@ CONFIDENCE = {
 
 
 def _proposal(
-    mention: Span, doc: Doc, gazetteer: set[tuple[int, int]], cues: dict[tuple[int, int], str]
+    mention: Span,
+    table: TokenTable,
+    gazetteer: set[tuple[int, int]],
+    cues: dict[tuple[int, int], str],
 ) -> str | None:
     """The rule that makes `mention` a proposal of the paper, or None."""
-    kind = cues.get((mention.start, mention.end))
+    start, end = mention.start, mention.end
+    kind = cues.get((start, end))
     if kind in ("title", "named"):
         return kind
-    if mention.start > 0 and doc[mention.start - 1].lower_ == "our":
+    if start > 0 and table.lowers[start - 1] == "our":
         return "our"
-    known = (mention.start, mention.end) in gazetteer
-    if known:
+    if (start, end) in gazetteer:
         return None
-    sent = mention.sent
-    verbs = [t for t in sent if t.i < mention.start and t.lower_ in _PROPOSING_WORDS]
+    first, _ = table.sentence(start)
+    verbs = any(table.lowers[i] in _PROPOSING_WORDS for i in range(first, start))
     return "proposing" if verbs and mention.label_ != "TASK" else None
 
 
@@ -78,39 +84,38 @@ _PROPOSING_WORDS = PROPOSING | NAMING
 
 def relations_of(
     mention: Span,
-    doc: Doc,
+    table: TokenTable,
     proposed: set[str],
-    gazetteer: set[tuple[int, int]],
-    cues: dict[tuple[int, int], str],
+    rule: str | None,
 ) -> list[tuple[str, str]]:
-    """(relation, rule) pairs for one mention; `proposed` holds canonical names already proposed."""
+    """(relation, rule) pairs for one mention; `proposed` holds canonical names already proposed
+    and `rule` is the mention's `_proposal`."""
     label = mention.label_
-    sentence = mention.sent.text
+    start, end = mention.start, mention.end
+    first, last = table.sentence(start)
+    sentence = table.span_text(first, last)
     if label == "REPO":
         return [("has_code", "has_code")]
     if label == "TASK":
         return [("addresses", "addresses")]
     if label == "METRIC":
         return [("reports", "reports")] if _RESULTS.search(sentence) else []
-    rule = _proposal(mention, doc, gazetteer, cues)
     if rule or mention.kb_id_ in proposed:
         proposed.add(mention.kb_id_)
         found = [("proposes", rule or "proposing")]
         if label != "METHOD" and _EVALUATION.search(sentence) and not rule:
             found.append(("evaluates_on", "evaluates_on"))
         return found
-    before = doc[mention.sent.start : mention.start].text
-    near = doc[
-        max(mention.sent.start, mention.start - 4) : min(mention.sent.end, mention.end + 3)
-    ].text
+    before = table.span_text(first, start)
+    near = table.span_text(max(first, start - 4), min(last, end + 3))
     if label == "METHOD":
-        if _COMPARISON.search(before) or re.search(r"\bbaselines?\b", near, re.I):
+        if _COMPARISON.search(before) or _BASELINE.search(near):
             return [("compares_with", "compares_with")]
         return [("uses", "uses")]
-    lead = doc[max(mention.sent.start, mention.start - 6) : mention.start].text
+    lead = table.span_text(max(first, start - 6), start)
     if _TRAINING.search(lead):
         return [("uses", "uses")]
-    if _EVALUATION.search(sentence) or re.search(r"\b[Oo]n\b", lead):
+    if _EVALUATION.search(sentence) or _ON.search(lead):
         return [("evaluates_on", "evaluates_on")]
     return [("uses", "uses")]
 
@@ -125,15 +130,17 @@ class RelationTagger:
     def __call__(self, doc: Doc) -> Doc:
         gazetteer = {(s.start, s.end) for s in doc.spans.get("kg_gazetteer", [])}
         cues = {(s.start, s.end): s.kb_id_ for s in doc.spans.get("kg_cues", [])}
+        table = token_table(doc)
         proposed: set[str] = set()
         spans: list[Span] = []
         # Proposals first, so that later mentions of a proposed name are not "used".
-        mentions = sorted(
-            doc.spans.get("kg_mentions", []),
-            key=lambda s: (_proposal(s, doc, gazetteer, cues) is None, s.start),
+        ranked = sorted(
+            ((_proposal(s, table, gazetteer, cues), s) for s in doc.spans.get("kg_mentions", [])),
+            key=lambda pair: (pair[0] is None, pair[1].start),
         )
-        for mention in mentions:
-            for relation, rule in relations_of(mention, doc, proposed, gazetteer, cues):
+        for proposal, mention in ranked:
+            found = relations_of(mention, table, proposed, proposal)
+            for relation, rule in found:
                 spans.append(
                     Span(
                         doc,

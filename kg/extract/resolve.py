@@ -17,12 +17,14 @@ names the component the mention came from.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.canonical import canonical_name, singular
 from kg.extract.names import GENERIC_PHRASES, name_shaped
+from kg.extract.tokens import token_table
 
 PRIORITY = {"kg_urls": 0, "kg_model": 1, "kg_cues": 2, "kg_abbrevs": 3, "kg_gazetteer": 4}
 
@@ -88,15 +90,29 @@ def _pair_labels(doc: Doc, known: dict[tuple[int, int], str]) -> dict[str, str |
     return labels
 
 
-def _candidates(doc: Doc) -> list[tuple[Span, str, str]]:
-    """(span, label, source) for every component's spans, abbreviation pairs labelled."""
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span one component proposes: token and character bounds, label, name and source."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    label: str
+    name: str  # the text, or for an abbreviation the long form it stands for
+    source: str
+
+
+def _candidates(doc: Doc) -> list[Candidate]:
+    """Every component's spans, abbreviation pairs labelled."""
     known: dict[tuple[int, int], str] = {}
     for source in ("kg_gazetteer", "kg_cues", "kg_model"):
         for span in doc.spans.get(source, []):
             known[(span.start, span.end)] = span.label_
     pair_labels = _pair_labels(doc, known)
     long_forms = {s.kb_id_: s.text for s in doc.spans.get("kg_abbrevs", []) if s.label_ == "LONG"}
-    found: list[tuple[Span, str, str]] = []
+    text = token_table(doc).text
+    found: list[Candidate] = []
     listed = {(s.start, s.end) for s in doc.spans.get("kg_gazetteer", [])}
     for source in PRIORITY:
         for span in doc.spans.get(source, []):
@@ -105,11 +121,10 @@ def _candidates(doc: Doc) -> list[tuple[Span, str, str]]:
             label = pair_labels.get(span.kb_id_) if source == "kg_abbrevs" else span.label_
             if not label:
                 continue
-            canonical = (
-                long_forms.get(span.kb_id_, span.text) if source == "kg_abbrevs" else span.text
-            )
+            surface = text[span.start_char : span.end_char]
+            name = long_forms.get(span.kb_id_, surface) if source == "kg_abbrevs" else surface
             found.append(
-                (Span(doc, span.start, span.end, label=label, kb_id=canonical), label, source)
+                Candidate(span.start, span.end, span.start_char, span.end_char, label, name, source)
             )
     return found
 
@@ -117,35 +132,33 @@ def _candidates(doc: Doc) -> list[tuple[Span, str, str]]:
 # How candidates are ranked: URLs first always; then either the longest span (ties by
 # source priority) or the trained model's spans before any rule's.
 POLICIES = {
-    "longest": lambda span, source: (
-        source != "kg_urls",
-        -len(span.text),
-        PRIORITY[source],
-        span.start,
+    "longest": lambda c: (
+        c.source != "kg_urls",
+        -(c.end_char - c.start_char),
+        PRIORITY[c.source],
+        c.start,
     ),
-    "model_first": lambda span, source: (
-        source != "kg_urls",
-        source != "kg_model",
-        -len(span.text),
-        PRIORITY[source],
-        span.start,
+    "model_first": lambda c: (
+        c.source != "kg_urls",
+        c.source != "kg_model",
+        -(c.end_char - c.start_char),
+        PRIORITY[c.source],
+        c.start,
     ),
 }
 
 
-def _admit(
-    candidate: tuple[Span, str, str], model_labels: frozenset[str] | None, names_only: bool
-) -> bool:
+def _admit(candidate: Candidate, text: str, labels: frozenset[str] | None, names: bool) -> bool:
     """Whether a candidate may compete: rule spans always; model spans per the configuration."""
-    span, label, source = candidate
-    if source != "kg_model":
+    if candidate.source != "kg_model":
         return True
-    if model_labels is not None and label not in model_labels:
+    if labels is not None and candidate.label not in labels:
         return False
-    if not names_only or name_shaped(span.text):
+    surface = text[candidate.start_char : candidate.end_char]
+    if not names or name_shaped(surface):
         return True
     # A lower-case model span is kept when its head word agrees (`keyphrase generation`: TASK).
-    return label != "METHOD" and label_from_head(span.text) == label
+    return candidate.label != "METHOD" and label_from_head(surface) == candidate.label
 
 
 def choose(
@@ -157,9 +170,10 @@ def choose(
     """The mentions of `doc` under the policy of this module."""
     chosen: list[Span] = []
     taken: set[int] = set()
+    text = token_table(doc).text
     ranked = sorted(
-        (c for c in _candidates(doc) if _admit(c, model_labels, model_names_only)),
-        key=lambda c: POLICIES[policy](c[0], c[2]),
+        (c for c in _candidates(doc) if _admit(c, text, model_labels, model_names_only)),
+        key=POLICIES[policy],
     )
     # The model tells names apart better than it tells their kind; a data word around the
     # name ("datasets like X", "trained on X", a title ending in "Dataset") settles the kind.
@@ -168,23 +182,26 @@ def choose(
         for s in doc.spans.get("kg_cues", [])
         if s.label_ in ("DATASET", "BENCHMARK")
     }
-    for span, label, source in ranked:
-        if _is_generic(span.text) or any(i in taken for i in range(span.start, span.end)):
+    for c in ranked:
+        if any(i in taken for i in range(c.start, c.end)) or _is_generic(
+            text[c.start_char : c.end_char]
+        ):
             continue
-        if source == "kg_model" and label == "METHOD":
-            label = data_cues.get((span.start, span.end), label)
-        taken.update(range(span.start, span.end))
+        label = c.label
+        if c.source == "kg_model" and label == "METHOD":
+            label = data_cues.get((c.start, c.end), label)
+        taken.update(range(c.start, c.end))
         chosen.append(
             Span(
                 doc,
-                span.start,
-                span.end,
+                c.start,
+                c.end,
                 label=label,
-                kb_id=canonical_name(label, span.kb_id_),
-                span_id=source,
+                kb_id=canonical_name(label, c.name),
+                span_id=c.source,
             )
         )
-    chosen.extend(_propagate(doc, chosen, taken))
+    chosen.extend(_propagate(doc, text, chosen, taken))
     return sorted(chosen, key=lambda s: s.start)
 
 
@@ -193,13 +210,12 @@ def _is_generic(text: str) -> bool:
     return lowered in GENERIC_PHRASES or singular("METHOD", lowered) in GENERIC_PHRASES
 
 
-def _propagate(doc: Doc, chosen: list[Span], taken: set[int]) -> list[Span]:
-    """Further whole-token occurrences of chosen names (ANNOTATION.md rule 7)."""
+def _propagate(doc: Doc, whole: str, chosen: list[Span], taken: set[int]) -> list[Span]:
+    """Further whole-token occurrences of chosen names (ANNOTATION.md rule 7); `whole` is `doc.text`."""
     extra: list[Span] = []
-    by_text = {s.text: s for s in chosen if s.label_ != "REPO"}
+    by_text = {whole[s.start_char : s.end_char]: s for s in chosen if s.label_ != "REPO"}
     if not by_text:
         return extra
-    whole = doc.text  # spaCy rebuilds this from the tokens on every access: read it once
     for text, span in sorted(by_text.items(), key=lambda kv: -len(kv[0])):
         start = whole.find(text)
         while start >= 0:

@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.tokenizer import URL_RE
+from kg.extract.tokens import token_table
 
 # Links to papers are citations, not repositories (ANNOTATION.md, REPO); archived software
 # and data on Zenodo or figshare keep their DOI and count as repositories.
@@ -35,12 +36,15 @@ class UrlFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [
-            Span(doc, token.i, token.i + 1, label="REPO")
-            for token in doc
-            if ("/" in token.text or "." in token.text)
-            and URL_RE.fullmatch(token.text)
-            and is_repository(token.text)
-        ]
+        t = token_table(doc)
+        spans = (
+            [
+                Span(doc, i, i + 1, label="REPO")
+                for i, word in enumerate(t.texts)
+                if ("/" in word or "." in word) and URL_RE.fullmatch(word) and is_repository(word)
+            ]
+            if URL_RE.search(t.text)  # most abstracts hold no address at all
+            else []
+        )
         doc.spans["kg_urls"] = spans
         return doc

@@ -1,0 +1,198 @@
+"""The scale benchmark: every stage at 1k, 10k and 100k abstracts, against floors measured in the same run.
+
+Usage: python bench/scale.py [--sizes 1000 10000 100000] [--cache build/bench]
+       [--dask-up-to 10000] [--extract-runs-up-to 10000]
+Corpora are made once by bench/corpus.py into the cache folder (never committed). Each
+stage runs in its own process (bench/stages.py), so its peak RSS is its own; results are
+merged by size into bench/results/scale.json, and a table is printed. The machine is
+shared and noisy: read the ratios to the floors, measured in the same run on the same
+data, as much as the absolute rates; the load average before each stage is recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results" / "scale.json"
+sys.path.insert(0, str(BENCH))
+
+from corpus import remix, source_files, write_corpus  # noqa: E402
+
+
+def run_stage(name: str, work: Path, *options: str) -> dict[str, Any]:
+    """Run one stage in a fresh interpreter and return its JSON result (with the load before it)."""
+    load = os.getloadavg()[0]
+    cmd = [sys.executable, str(BENCH / "stages.py"), name, str(work), *options]
+    print(f"  {name} {' '.join(options)} (load {load:.1f}) …", end="", flush=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        print(" failed")
+        tail = (done.stderr.strip().splitlines() or ["?"])[-1]
+        return {"failed": tail, "load_before": load}
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["load_before"] = round(load, 2)
+    print(f" {result.get('seconds', 0):.1f} s")
+    return result
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    with Path("/proc/cpuinfo").open() as handle:
+        model = next((line.split(":", 1)[1].strip() for line in handle if "model name" in line), "")
+    with Path("/proc/meminfo").open() as handle:
+        mem_kb = int(next(line.split()[1] for line in handle if line.startswith("MemTotal")))
+    return {
+        "cpu": model,
+        "cpus": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def write_extra(size: int, cache: Path, count: int) -> Path:
+    """`count` papers beyond the corpus of `size` (ids continue), for the update stage."""
+    from kg.ingest import read_papers
+
+    path = cache / f"extra-{size}-{count}.jsonl"
+    if not path.exists():
+        papers = list(remix(list(read_papers(source_files())), size + count))[size:]
+        lines = [
+            json.dumps({"id": p.id, "title": p.title, "abstract": p.abstract}) + "\n"
+            for p in papers
+        ]
+        path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def per_s(papers: int, seconds: float | None) -> float | None:
+    return round(papers / seconds, 1) if seconds else None
+
+
+def run_size(size: int, cache: Path, dask: bool, extract_runs: bool) -> dict[str, Any]:
+    """Every stage on the corpus of `size` papers.
+
+    The end-to-end build (two workers) runs first and its papers.jsonl feeds the graph
+    and export stages; the separate one- and two-worker extraction runs (and the Dask
+    ones) are left out when `extract_runs` / `dask` say so, to keep the largest size short.
+    """
+    work = cache / f"run-{size}"
+    work.mkdir(parents=True, exist_ok=True)
+    link = work / "corpus.jsonl"
+    link.unlink(missing_ok=True)
+    link.symlink_to(write_corpus(size, cache).resolve())
+    print(f"{size} abstracts:")
+    r: dict[str, Any] = {"papers": size}
+    r["tokenizer"] = run_stage("tokenizer", work)
+    r["e2e"] = run_stage("e2e", work, "--workers", "2")
+    papers = work / "e2e" / "papers.jsonl"
+    runs = [("extract_1", "1", "w1"), ("extract_2", "2", "w2")] if extract_runs else []
+    for key, workers, label in runs:
+        r[key] = run_stage("extract", work, "--workers", workers, "--label", label)
+        r[key]["same_output"] = filecmp.cmp(papers, work / f"extract-{label}" / "papers.jsonl")
+    for n in (1, 2) if dask else ():
+        label = f"dask{n}"
+        r[label] = run_stage("extract", work, "--cluster", f"local:{n}", "--label", label)
+        r[label]["same_output"] = filecmp.cmp(papers, work / f"extract-{label}" / "papers.jsonl")
+    for name in ("graph", "rdf", "neo4j_csv", "cypher", "related"):
+        r[name] = run_stage(name, work, "--papers", str(papers))
+    extra = write_extra(size, cache, max(10, size // 100))
+    r["update"] = run_stage("update", work, "--extra", str(extra))
+    r["summary"] = summary(r)
+    return r
+
+
+def summary(r: dict[str, Any]) -> dict[str, Any]:
+    """Rates in abstracts/s and the ratios the goals are stated in.
+
+    `…_times_floor` compares wall time with the floor's; `…_cpu_times_floor` compares CPU
+    seconds (of the stage's process and its worker processes), which other jobs on a
+    shared machine disturb much less.
+    """
+    n = r["papers"]
+    tok = r["tokenizer"]
+    s: dict[str, Any] = {"tokenizer_floor_per_s": per_s(n, tok.get("seconds"))}
+    for key in ("extract_1", "extract_2", "dask1", "dask2"):
+        stage = r.get(key, {})
+        if "seconds" not in stage:
+            continue
+        s[f"{key}_per_s"] = per_s(n, stage["seconds"])
+        s[f"{key}_times_floor"] = round(stage["seconds"] / tok["seconds"], 1)
+        if not key.startswith("dask"):
+            s[f"{key}_cpu_times_floor"] = round(stage["cpu_seconds"] / tok["cpu_seconds"], 1)
+    if "seconds" in r.get("dask1", {}) and "seconds" in r.get("dask2", {}):
+        s["dask_2_over_1"] = round(r["dask1"]["seconds"] / r["dask2"]["seconds"], 2)
+    s["graph_per_s"] = per_s(n, r["graph"].get("seconds"))
+    rdf = r["rdf"]
+    if "floor_seconds" in rdf:
+        s["ntriples_per_s"] = per_s(n, rdf["ntriples_seconds"])
+        s["turtle_per_s"] = per_s(n, rdf["turtle_seconds"])
+        s["ntriples_times_floor"] = round(rdf["ntriples_seconds"] / rdf["floor_seconds"], 2)
+        s["turtle_times_floor"] = round(rdf["turtle_seconds"] / rdf["floor_seconds"], 2)
+        cpu = rdf["cpu"]
+        s["ntriples_cpu_times_floor"] = round(cpu["ntriples"] / cpu["floor"], 2)
+        s["turtle_cpu_times_floor"] = round(cpu["turtle"] / cpu["floor"], 2)
+    s["neo4j_csv_per_s"] = per_s(n, r["neo4j_csv"].get("seconds"))
+    s["cypher_load_per_s"] = (
+        per_s(n, r["cypher"]["seconds"]) if r["cypher"].get("available") else "not available"
+    )
+    s["related_p95_ms"] = (
+        round(r["related"]["p95_ms"], 1) if r["related"].get("available") else "not available"
+    )
+    e2e = r["e2e"]
+    if "seconds" in e2e:
+        s["e2e_minutes"] = round(e2e["seconds"] / 60, 2)
+        s["e2e_extract_2_per_s"] = per_s(n, e2e["steps"]["extract"])
+        s["e2e_extract_2_times_floor"] = round(e2e["steps"]["extract"] / tok["seconds"], 1)
+        # The parent's peak plus two workers at the largest worker's peak: an upper bound.
+        s["e2e_peak_rss_mb"] = round(e2e["rss_mb"] + 2 * e2e["child_rss_mb"], 1)
+    if "seconds" in r["update"]:
+        s["update_seconds"] = round(r["update"]["seconds"], 1)
+        s["update_extracted"] = r["update"]["extracted"]
+    return s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--cache", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument(
+        "--dask-up-to", type=int, default=10000, help="largest size for the Dask stages"
+    )
+    parser.add_argument(
+        "--extract-runs-up-to",
+        type=int,
+        default=10000,
+        help="largest size for the separate 1- and 2-worker extraction runs",
+    )
+    args = parser.parse_args()
+    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["machine"] = machine()
+    results.setdefault("sizes", {})
+    for size in args.sizes:
+        started = time.time()
+        run = run_size(size, args.cache, size <= args.dask_up_to, size <= args.extract_runs_up_to)
+        run["date"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime(started))
+        run["commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip()
+        run["wall_minutes"] = round((time.time() - started) / 60, 1)
+        results["sizes"][str(size)] = run
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+        print(json.dumps(run["summary"], indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""One benchmark stage per process, so that peak RSS is the stage's own.
+
+Usage: python bench/stages.py STAGE WORK_DIR [options]; prints one JSON object.
+Stages read the corpus `WORK_DIR/corpus.jsonl` (a link to the cached corpus) and write
+into WORK_DIR. Times are wall-clock seconds of the named step only (loading inputs a
+step needs, e.g. the graph for an export, is left out and reported apart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kg.build import extract_to_file
+from kg.export.core import export_graph
+from kg.export.jsonl import read_records
+from kg.export.neo4j_csv import write_neo4j_csv
+from kg.export.rdf import triples, write_ntriples, write_turtle
+from kg.graph import build_graph, load_graph
+from kg.ingest import read_papers
+
+BENCH = Path(__file__).resolve().parent
+STAGES: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {}
+
+
+def stage(fn: Callable[[argparse.Namespace], dict[str, Any]]) -> Callable[..., Any]:
+    STAGES[fn.__name__] = fn
+    return fn
+
+
+CPU: dict[str, float] = {}  # CPU seconds of the steps timed so far, this process and its children
+
+
+def cpu_now() -> float:
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(fn: Callable[[], Any], name: str = "seconds") -> tuple[float, Any]:
+    """Wall seconds of `fn()` and its value; its CPU seconds (with finished children) go to CPU[name]."""
+    cpu, start = cpu_now(), time.perf_counter()
+    value = fn()
+    wall = time.perf_counter() - start
+    CPU[name] = CPU.get(name, 0.0) + cpu_now() - cpu
+    return wall, value
+
+
+def peak_rss_mb() -> dict[str, float]:
+    """Peak resident memory of this process and of its largest child (workers), in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"rss_mb": round(own, 1), "child_rss_mb": round(child, 1)}
+
+
+@stage
+def tokenizer(args: argparse.Namespace) -> dict[str, Any]:
+    """Floor (a): spaCy's tokenizer alone (`nlp.make_doc`) over the texts extraction reads."""
+    from kg.extract.pipeline import doc_text, load_pipeline
+
+    nlp = load_pipeline()
+    texts = [doc_text(p) for p in read_papers([args.work / "corpus.jsonl"])]
+    seconds, _ = timed(lambda: sum(len(nlp.make_doc(t)) for t in texts))
+    return {"papers": len(texts), "seconds": seconds, "cpu_seconds": CPU["seconds"]}
+
+
+@stage
+def extract(args: argparse.Namespace) -> dict[str, Any]:
+    """Ingest + extraction to papers.jsonl, with `--workers` processes or on `--cluster`."""
+    out = args.work / f"extract-{args.label}" / "papers.jsonl"
+    first: list[float] = []
+
+    def run() -> int:
+        count = 0
+        for _ in extract_to_file(
+            [args.work / "corpus.jsonl"], out, workers=args.workers, cluster=args.cluster
+        ):
+            count += 1
+            if not first:
+                first.append(time.perf_counter())
+        return count
+
+    seconds, count = timed(run)
+    end = time.perf_counter()
+    return {
+        "papers": count,
+        "seconds": seconds,
+        # CPU of this process and its worker processes (a Dask cluster's workers are not
+        # children: their CPU is not counted).
+        "cpu_seconds": CPU["seconds"],
+        # From the first extraction out to the last: pipeline loading and start-up left out.
+        "steady_per_s": (count - 1) / (end - first[0]) if count > 1 else None,
+        "output": str(out),
+    }
+
+
+@stage
+def graph(args: argparse.Namespace) -> dict[str, Any]:
+    """Graph building from stored extractions (reading papers.jsonl reported apart)."""
+    load_s, extractions = timed(lambda: list(read_records(args.papers)))
+    seconds, g = timed(lambda: build_graph(extractions))
+    return {
+        "papers": len(extractions),
+        "seconds": seconds,
+        "cpu_seconds": CPU["seconds"],
+        "read_seconds": load_s,
+        "nodes": g.number_of_nodes(),
+        "edges": g.number_of_edges(),
+    }
+
+
+@stage
+def rdf(args: argparse.Namespace) -> dict[str, Any]:
+    """Turtle and N-Triples export, and floor (b): pyoxigraph's raw N-Triples of the same triples."""
+    from pyoxigraph import RdfFormat, serialize
+
+    g = load_graph(args.papers.parent)
+    papers = sum(1 for _, kind in g.nodes(data="kind") if kind == "Paper")
+    out = args.work / "rdf"
+    out.mkdir(exist_ok=True)
+    turtle_s, _ = timed(lambda: write_turtle(g, out / "graph.ttl"), "turtle")
+    nt_s, _ = timed(lambda: write_ntriples(g, out / "graph.nt"), "ntriples")
+    made_s, terms = timed(lambda: list(triples(g)), "terms")
+
+    def raw() -> None:
+        with (out / "raw.nt").open("wb") as handle:
+            serialize(terms, handle, RdfFormat.N_TRIPLES)
+
+    floor_s, _ = timed(raw, "floor")
+    return {
+        "cpu": CPU,
+        "papers": papers,
+        "triples": len(terms),
+        "turtle_seconds": turtle_s,
+        "ntriples_seconds": nt_s,
+        "floor_seconds": floor_s,
+        "term_making_seconds": made_s,
+    }
+
+
+@stage
+def neo4j_csv(args: argparse.Namespace) -> dict[str, Any]:
+    """neo4j-admin CSV export of the graph."""
+    g = load_graph(args.papers.parent)
+    seconds, counts = timed(lambda: write_neo4j_csv(g, args.work / "neo4j-csv"))
+    papers = sum(1 for _, kind in g.nodes(data="kind") if kind == "Paper")
+    return {"papers": papers, "seconds": seconds, "cpu_seconds": CPU["seconds"], **counts}
+
+
+@stage
+def e2e(args: argparse.Namespace) -> dict[str, Any]:
+    """End to end: ingest, extract (`--workers`), graph, Turtle + N-Triples, Neo4j CSV."""
+    out = args.work / "e2e"
+    steps: dict[str, float] = {}
+    start = time.perf_counter()
+    extractions = list(
+        extract_to_file([args.work / "corpus.jsonl"], out / "papers.jsonl", workers=args.workers)
+    )
+    steps["extract"] = time.perf_counter() - start
+    steps["graph"], g = timed(lambda: build_graph(extractions))
+    steps["rdf"], _ = timed(lambda: export_graph(g, out, ["turtle", "ntriples"]))
+    steps["neo4j_csv"], _ = timed(lambda: write_neo4j_csv(g, out / "neo4j-csv"))
+    return {
+        "papers": len(extractions),
+        "seconds": time.perf_counter() - start,
+        "steps": steps,
+        "cpu_seconds": cpu_now(),
+    }
+
+
+@stage
+def update(args: argparse.Namespace) -> dict[str, Any]:
+    """`kg build --update` of the e2e graph with the extra papers (Turtle + N-Triples)."""
+    from kg.build import build
+
+    seconds, report = timed(
+        lambda: build(
+            [args.extra], args.work / "e2e", exporters=["turtle", "ntriples"], update=True
+        )
+    )
+    return {"papers": report.read.papers, "extracted": report.extracted, "seconds": seconds}
+
+
+@stage
+def cypher(args: argparse.Namespace) -> dict[str, Any]:
+    """Hook: loading into the embedded Cypher engine, by `python bench/neo4j_load.py GRAPH_DIR`."""
+    script = BENCH / "neo4j_load.py"
+    if not script.exists():
+        return {"available": False, "reason": "bench/neo4j_load.py is not in this checkout"}
+    seconds, done = timed(
+        lambda: subprocess.run(
+            [sys.executable, str(script), str(args.papers.parent)], capture_output=True, text=True
+        )
+    )
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["?"])[-1]
+        return {"available": False, "reason": f"bench/neo4j_load.py failed: {tail}"}
+    return {"available": True, "seconds": seconds}
+
+
+@stage
+def related(args: argparse.Namespace) -> dict[str, Any]:
+    """`kg related` latency: `related_papers` on the built graph, p95 over 100 random papers."""
+    try:
+        module = importlib.import_module("kg.explore.related")
+        find = module.related_papers
+    except (ImportError, AttributeError) as err:
+        return {"available": False, "reason": f"kg.explore.related is not usable here ({err})"}
+    g = load_graph(args.papers.parent)
+    ids = sorted(n for n, kind in g.nodes(data="kind") if kind == "Paper")
+    sample = random.Random(0).sample(ids, min(100, len(ids)))
+    index_s, _ = timed(lambda: find(g, sample[0]))  # builds the index
+    times = [timed(lambda pid=pid: find(g, pid))[0] for pid in sample]
+    return {
+        "available": True,
+        "papers": len(ids),
+        "first_call_seconds": index_s,
+        "p95_ms": 1000 * statistics.quantiles(times, n=20)[-1],
+        "median_ms": 1000 * statistics.median(times),
+        "seconds": sum(times),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("stage", choices=sorted(STAGES))
+    parser.add_argument("work", type=Path)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--cluster")
+    parser.add_argument("--label", default="w1")
+    parser.add_argument("--papers", type=Path, help="papers.jsonl of a built graph")
+    parser.add_argument("--extra", type=Path, help="new papers for the update stage")
+    args = parser.parse_args()
+    result = STAGES[args.stage](args)
+    print(json.dumps({**result, **peak_rss_mb()}))
+
+
+if __name__ == "__main__":
+    main()

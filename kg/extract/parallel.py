@@ -1,0 +1,147 @@
+"""Extraction over several processes: each loads the pipeline once and returns Extractions.
+
+spaCy's `nlp.pipe(n_process=N)` sends whole Docs (with every span group) back to the
+parent, which costs more than the extraction itself; here a worker turns its Docs into
+the small `Extraction` records before anything crosses a process boundary, and only the
+found mentions, links and aliases travel back (the parent still holds the Paper). Batches
+are submitted in input order with a bounded number in flight, so memory stays flat in the
+input size and the output order is the input order whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from kg.types import Extraction, Link, Mention, Paper
+
+# What a worker sends back per paper: everything an Extraction holds but the Paper.
+Found = tuple[tuple[Mention, ...], tuple[Link, ...], tuple[tuple[str, str], ...]]
+
+_NLP: Any = None  # the pipeline of this worker process, loaded once by `_start_worker`
+
+
+def one_blas_thread() -> Any:
+    """Limit numpy's BLAS to one thread (for the rest of the process, or the `with` block).
+
+    Parallelism comes from worker processes; BLAS threads on top of them would fight
+    for the same cores. numpy is imported first: the limit applies to loaded libraries only.
+    """
+    import numpy  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas")
+
+
+def _start_worker(model: str | None) -> None:
+    global _NLP
+    from kg.extract.pipeline import load_pipeline
+
+    one_blas_thread()
+    _NLP = load_pipeline(model)
+
+
+def extract_found(papers: list[Paper], nlp: Any, batch_size: int = 64) -> list[Found]:
+    """Mentions, links and aliases of each paper of one batch, in order."""
+    from kg.extract.pipeline import extract_papers
+
+    return [
+        (ex.mentions, ex.links, ex.aliases)
+        for ex in extract_papers(papers, nlp, batch_size=batch_size)
+    ]
+
+
+def _run_batch(papers: list[Paper], batch_size: int) -> list[Found]:
+    return extract_found(papers, _NLP, batch_size)
+
+
+def batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    """Consecutive lists of `size` papers (the last may be shorter)."""
+    iterator = iter(papers)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def pool_context() -> Any:
+    """`fork` where it exists, else `spawn`.
+
+    Forked workers start at once and need no `if __name__ == "__main__"` guard in the
+    caller's script (spawn and forkserver re-import it); the parent holds no threads
+    while the pool starts, since the pool is made before any batch is submitted.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def extract_parallel(
+    papers: Iterable[Paper],
+    model: str | Path | None = None,
+    workers: int = 2,
+    batch_size: int = 64,
+    in_flight: int = 3,
+) -> Iterator[Extraction]:
+    """Stream the extractions of `papers` from `workers` processes, in input order.
+
+    At most `in_flight` batches per worker are queued or running at once, so at most
+    `workers * in_flight * batch_size` papers are held besides the one being written.
+    """
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=pool_context(),
+        initializer=_start_worker,
+        initargs=(str(model) if model else None,),
+    ) as pool:
+        yield from in_order(
+            batches(papers, batch_size),
+            lambda batch: pool.submit(_run_batch, batch, batch_size),
+            workers * in_flight,
+        )
+
+
+def in_order(
+    shards: Iterable[list[Paper]], submit: Callable[[list[Paper]], Any], limit: int
+) -> Iterator[Extraction]:
+    """Submit shards in order, at most `limit` out at once, and yield their extractions in order.
+
+    `submit(shard)` returns a future (concurrent.futures or Dask) of the shard's `Found` list.
+    """
+    pending: deque[tuple[list[Paper], Any]] = deque()
+    for shard in shards:
+        pending.append((shard, submit(shard)))
+        if len(pending) >= max(1, limit):
+            yield from _join(*pending.popleft())
+    while pending:
+        yield from _join(*pending.popleft())
+
+
+def _join(shard: list[Paper], future: Any) -> Iterator[Extraction]:
+    for paper, (mentions, links, aliases) in zip(shard, future.result(), strict=True):
+        yield Extraction(paper, mentions, links, aliases)
+
+
+def extract_stream(
+    papers: Iterable[Paper],
+    model: str | Path | None = None,
+    workers: int = 1,
+    nlp: Any = None,
+    cluster: str | None = None,
+) -> Iterator[Extraction]:
+    """Extractions of `papers` in input order: on a Dask cluster when `cluster` names one,
+    else in this process for one worker, else in a pool of `workers` processes."""
+    if cluster:
+        from kg.extract.distributed import extract_cluster
+
+        yield from extract_cluster(papers, cluster, model)
+        return
+    if workers > 1:
+        yield from extract_parallel(papers, model, workers)
+        return
+    from kg.extract.pipeline import extract_papers, load_pipeline
+
+    with one_blas_thread():
+        yield from extract_papers(papers, nlp if nlp is not None else load_pipeline(model))

@@ -1,0 +1,95 @@
+"""A doc's tokens as plain lists, read once: the rule components' fast path.
+
+Every `for token in doc`, `doc[i]` or `span.sent` makes Python objects and walks tokens;
+in the rule components that was most of the per-doc cost. `TokenTable` reads the token
+attributes in one `doc.to_array` call and answers the same questions from lists:
+`span_text` equals `doc[start:end].text` and `sentence(i)` equals the bounds of
+`span.sent` for a span starting at token `i` (spaCy gives the sentence of a span's first
+token, also when the span runs over a sentence boundary).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from spacy.attrs import (
+    IDX,
+    IS_ALPHA,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_STOP,
+    LENGTH,
+    LOWER,
+    ORTH,
+    SENT_START,
+    SPACY,
+)
+from spacy.tokens import Doc
+
+
+@dataclass(frozen=True, slots=True)
+class TokenTable:
+    """Token texts, offsets, lower-case forms, flags and sentence starts of one doc."""
+
+    text: str
+    texts: list[str]
+    starts: list[int]
+    ends: list[int]
+    lowers: list[str]
+    spaced: list[bool]  # followed by a space (`token.whitespace_`)
+    alpha: list[bool]
+    stop: list[bool]
+    punct: list[bool]
+    blank: list[bool]  # `token.is_space`
+    sent_starts: list[int]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def span_text(self, start: int, end: int) -> str:
+        """`doc[start:end].text` (empty for an empty range)."""
+        return self.text[self.starts[start] : self.ends[end - 1]] if end > start else ""
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        """Token bounds of the sentence of token `i`, which is `span.sent` of a span starting at `i`."""
+        after = bisect_right(self.sent_starts, i)
+        last = self.sent_starts[after] if after < len(self.sent_starts) else len(self.starts)
+        return self.sent_starts[after - 1], last
+
+
+_ATTRS = (ORTH, IDX, LENGTH, LOWER, SPACY, IS_ALPHA, IS_STOP, IS_PUNCT, IS_SPACE, SENT_START)
+# One table per doc, shared by the components that run after sentence boundaries are set
+# (no kg component changes tokens or sentence starts); dropped with the doc.
+_TABLES: WeakKeyDictionary[Doc, TokenTable] = WeakKeyDictionary()
+
+
+def token_table(doc: Doc) -> TokenTable:
+    """`doc`'s tokens read once; call only once its sentence starts are final."""
+    table = _TABLES.get(doc)
+    if table is None or len(table) != len(doc):
+        table = _TABLES[doc] = _read(doc)
+    return table
+
+
+def _read(doc: Doc) -> TokenTable:
+    strings = doc.vocab.strings
+    columns: Any = doc.to_array(list(_ATTRS)).T.tolist()  # uint64: -1 reads as 2**64 - 1
+    orth, starts, lengths, lower, spacy, alpha, stop, punct, blank, sent = columns
+    texts = [strings[h] for h in orth]
+    spaced = [bool(v) for v in spacy]
+    return TokenTable(
+        text="".join(w + " " if s else w for w, s in zip(texts, spaced, strict=True)),
+        texts=texts,
+        starts=starts,
+        ends=[s + n for s, n in zip(starts, lengths, strict=True)],
+        lowers=[strings[h] for h in lower],
+        spaced=spaced,
+        alpha=[bool(v) for v in alpha],
+        stop=[bool(v) for v in stop],
+        punct=[bool(v) for v in punct],
+        blank=[bool(v) for v in blank],
+        sent_starts=[0] + [i for i, flag in enumerate(sent) if flag == 1 and i > 0],
+    )

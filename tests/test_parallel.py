@@ -1,0 +1,58 @@
+"""Parallel extraction, the token table and the numpy matrix products change no output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kg.extract.parallel import extract_parallel, extract_stream
+from kg.extract.pipeline import doc_text, extract_papers, load_pipeline
+from kg.extract.tokens import token_table
+from kg.ingest import read_papers
+from kg.types import Paper
+
+from .conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def papers() -> list[Paper]:
+    return list(read_papers([EXAMPLES]))
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Any:
+    return load_pipeline()
+
+
+def test_two_workers_give_the_one_worker_extractions_in_order(
+    papers: list[Paper], shipped: Any
+) -> None:
+    one = list(extract_stream(papers, nlp=shipped))
+    # Batches of three, so that results from both workers interleave.
+    two = list(extract_parallel(papers, workers=2, batch_size=3, in_flight=1))
+    assert two == one and [ex.paper.id for ex in two] == [p.id for p in papers]
+
+
+def test_numpy_matrix_products_give_the_blis_extractions(papers: list[Paper], shipped: Any) -> None:
+    from thinc.api import NumpyOps
+
+    blis = load_pipeline()
+    for _, component in blis.pipeline:
+        for node in component.model.walk() if hasattr(component, "model") else ():
+            node.ops = NumpyOps()  # thinc's default: blis
+    assert list(extract_papers(papers, blis)) == list(extract_papers(papers, shipped))
+
+
+def test_token_table_answers_as_spacy_does(papers: list[Paper], shipped: Any) -> None:
+    for doc in shipped.pipe(doc_text(p) for p in papers):
+        table = token_table(doc)
+        assert table.text == doc.text and table.texts == [t.text for t in doc]
+        assert table.lowers == [t.lower_ for t in doc]
+        assert table.punct == [t.is_punct for t in doc]
+        assert table.spaced == [bool(t.whitespace_) for t in doc]
+        for i in range(0, len(doc), 7):
+            # A span from token i runs over a sentence end; spaCy gives the first sentence.
+            sent = doc[i : min(i + 12, len(doc))].sent
+            assert table.sentence(i) == (sent.start, sent.end)
+            assert table.span_text(i, min(i + 5, len(doc))) == doc[i : i + 5].text
