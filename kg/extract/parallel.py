@@ -71,8 +71,8 @@ def pool_context() -> Any:
     """`fork` where it exists, else `spawn`.
 
     Forked workers start at once and need no `if __name__ == "__main__"` guard in the
-    caller's script (spawn and forkserver re-import it); the parent holds no threads
-    while the pool starts, since the pool is made before any batch is submitted.
+    caller's script (spawn and forkserver re-import it). A worker only runs the pipeline
+    it loads itself, never a lock or thread the parent may hold (a progress bar's monitor).
     """
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
