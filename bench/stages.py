@@ -14,8 +14,6 @@ import json
 import random
 import resource
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -195,19 +193,28 @@ def update(args: argparse.Namespace) -> dict[str, Any]:
 
 @stage
 def cypher(args: argparse.Namespace) -> dict[str, Any]:
-    """Hook: loading into the embedded Cypher engine, by `python bench/neo4j_load.py GRAPH_DIR`."""
-    script = BENCH / "neo4j_load.py"
-    if not script.exists():
-        return {"available": False, "reason": "bench/neo4j_load.py is not in this checkout"}
-    seconds, done = timed(
-        lambda: subprocess.run(
-            [sys.executable, str(script), str(args.papers.parent)], capture_output=True, text=True
-        )
-    )
-    if done.returncode != 0:
-        tail = (done.stderr.strip().splitlines() or ["?"])[-1]
-        return {"available": False, "reason": f"bench/neo4j_load.py failed: {tail}"}
-    return {"available": True, "seconds": seconds}
+    """Loading into the embedded Cypher engine (FalkorDB via kg.query.cypher), server start included."""
+    try:
+        from falkordb import FalkorDB
+
+        from kg.export.falkordb import local_server
+        from kg.query.cypher import GRAPH, load_embedded
+    except ImportError as err:
+        return {"available": False, "reason": f"the embedded Cypher engine is missing ({err})"}
+    g = load_graph(args.papers.parent)
+    papers = sum(1 for _, kind in g.nodes(data="kind") if kind == "Paper")
+    folder = args.work / "cypher"
+    folder.mkdir(exist_ok=True)
+
+    def load() -> dict[str, int]:
+        with local_server(folder) as server:
+            db = FalkorDB(unix_socket_path=server.unixsocket)
+            counts = load_embedded(g, db.select_graph(GRAPH))
+            db.connection.close()
+        return counts
+
+    seconds, counts = timed(load)
+    return {"available": True, "papers": papers, "seconds": seconds, **counts}
 
 
 @stage

@@ -38,7 +38,7 @@ ROWS = [
         "×",
     ),
     ("Neo4j CSV export", "neo4j_csv_per_s", "/s"),
-    ("embedded Cypher load (hook)", "cypher_load_per_s", "/s"),
+    ("embedded Cypher load (FalkorDB)", "cypher_load_per_s", "/s"),
     ("`kg related` p95, 100 random papers", "related_p95_ms", " ms"),
     ("end to end (ingest … Neo4j CSV), 2 workers", "e2e_minutes", " min"),
     ("  peak RSS, parent + 2 × largest worker", "e2e_peak_rss_mb", " MB"),
