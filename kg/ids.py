@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -121,18 +122,24 @@ def paper_id(record: Mapping[str, Any]) -> str:
     return f"a:{text_hash(normalise_title(str(record.get('abstract') or '')))}"
 
 
+# Names recur across mentions and papers; the cache makes repeated keys nearly free.
+@functools.lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
     """The identity key of a name: case, hyphens, spaces and punctuation folded (Meta-World = MetaWorld).
 
     A short all-caps name that is also a common word keeps its case, so `MATH` the
     benchmark stays apart from `math`.
     """
-    name = unicodedata.normalize("NFKC", name).strip()
+    # ASCII text is its own NFKC and NFKD form and has no combining marks.
+    ascii_only = name.isascii()
+    name = (name if ascii_only else unicodedata.normalize("NFKC", name)).strip()
     letters = re.sub(r"[^0-9A-Za-z]", "", name)
     if letters.isupper() and letters.isalpha() and letters.lower() in _COMMON_WORDS:
         return letters
-    text = unicodedata.normalize("NFKD", name.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = name.lower()
+    if not ascii_only:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[^0-9a-z@+#.]", "", text).strip(".")
 
 

@@ -197,3 +197,28 @@ def test_canonical_name_of_words_is_idempotent(label: str, words: list[str]) -> 
     """Words (the common case, which st.text rarely draws) are canonical after one pass."""
     once = canonical_name(label, " ".join(words))
     assert canonical_name(label, once) == once
+
+
+# Text around addresses: letters of any case (also the Kelvin sign and long s, which
+# case-insensitive matching folds to `k` and `s`), punctuation and address pieces.
+url_text = st.lists(
+    st.sampled_from(
+        ["HTTPS://", "http://", "ftp://", "WWW.", "github.com/", "GitLab.Com/", "bitbuc\u212aet.org/"]
+        + ["huggingface.co/", "gitee.com/", "x", "/", ".", " ", "\u017f", "a-b", ")", "GITHUB.COM"]
+    )
+    | st.text(max_size=4),
+    max_size=12,
+).map("".join)
+
+
+@PROPERTIES
+@given(url_text)
+@example("code: bitbuc\u212aet.org/team/x")
+@example("HTTP\u017f://example.org/a")
+@example("WWW.Example.org.")
+def test_url_prefilter_never_misses_an_address(text: str) -> None:
+    from kg.extract.tokenizer import URL_RE
+    from kg.extract.urls import may_hold_url
+
+    if URL_RE.search(text):
+        assert may_hold_url(text)

@@ -75,16 +75,16 @@ def label_from_head(phrase: str) -> str | None:
     return "METHOD"
 
 
-def _pair_labels(doc: Doc, known: dict[tuple[int, int], str]) -> dict[str, str | None]:
+def _pair_labels(abbrevs: list[Span], known: dict[tuple[int, int], str]) -> dict[str, str | None]:
     labels: dict[str, str | None] = {}
-    for span in doc.spans.get("kg_abbrevs", []):
+    for span in abbrevs:
         key = span.kb_id_
         label = known.get((span.start, span.end))
         if label:
             labels[key] = label if labels.get(key) is None or span.label_ == "LONG" else labels[key]
         elif span.label_ == "LONG" and key not in labels:
             labels[key] = label_from_head(span.text)
-    for span in doc.spans.get("kg_abbrevs", []):
+    for span in abbrevs:
         if span.label_ == "SHORT" and labels.get(span.kb_id_) is None:
             labels[span.kb_id_] = known.get((span.start, span.end), labels.get(span.kb_id_))
     return labels
@@ -103,19 +103,20 @@ class Candidate:
     source: str
 
 
-def _candidates(doc: Doc) -> list[Candidate]:
-    """Every component's spans, abbreviation pairs labelled."""
+def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
+    """Every component's spans (`groups`, by component), abbreviation pairs labelled."""
     known: dict[tuple[int, int], str] = {}
     for source in ("kg_gazetteer", "kg_cues", "kg_model"):
-        for span in doc.spans.get(source, []):
+        for span in groups[source]:
             known[(span.start, span.end)] = span.label_
-    pair_labels = _pair_labels(doc, known)
-    long_forms = {s.kb_id_: s.text for s in doc.spans.get("kg_abbrevs", []) if s.label_ == "LONG"}
+    abbrevs = groups["kg_abbrevs"]
+    pair_labels = _pair_labels(abbrevs, known)
     text = token_table(doc).text
+    long_forms = {s.kb_id_: text[s.start_char : s.end_char] for s in abbrevs if s.label_ == "LONG"}
     found: list[Candidate] = []
-    listed = {(s.start, s.end) for s in doc.spans.get("kg_gazetteer", [])}
+    listed = {(s.start, s.end) for s in groups["kg_gazetteer"]}
     for source in PRIORITY:
-        for span in doc.spans.get(source, []):
+        for span in groups[source]:
             if span.kb_id_ == "data" and (span.start, span.end) in listed:
                 continue  # a listed name keeps its listed kind: GSM8K stays a benchmark
             label = pair_labels.get(span.kb_id_) if source == "kg_abbrevs" else span.label_
@@ -171,15 +172,17 @@ def choose(
     chosen: list[Span] = []
     taken: set[int] = set()
     text = token_table(doc).text
+    # Each group read once: iterating a span group makes a new Span per item every time.
+    groups = {name: list(doc.spans.get(name, [])) for name in PRIORITY}
     ranked = sorted(
-        (c for c in _candidates(doc) if _admit(c, text, model_labels, model_names_only)),
+        (c for c in _candidates(doc, groups) if _admit(c, text, model_labels, model_names_only)),
         key=POLICIES[policy],
     )
     # The model tells names apart better than it tells their kind; a data word around the
     # name ("datasets like X", "trained on X", a title ending in "Dataset") settles the kind.
     data_cues = {
         (s.start, s.end): s.label_
-        for s in doc.spans.get("kg_cues", [])
+        for s in groups["kg_cues"]
         if s.label_ in ("DATASET", "BENCHMARK")
     }
     for c in ranked:
@@ -216,24 +219,20 @@ def _propagate(doc: Doc, whole: str, chosen: list[Span], taken: set[int]) -> lis
     by_text = {whole[s.start_char : s.end_char]: s for s in chosen if s.label_ != "REPO"}
     if not by_text:
         return extra
+    # Token bounds by character offset: what `doc.char_span` answers, without making a Span
+    # for every occurrence (most are the chosen mentions themselves).
+    table = token_table(doc)
+    first = {c: i for i, c in enumerate(table.starts)}
+    after = {c: i + 1 for i, c in enumerate(table.ends)}
     for text, span in sorted(by_text.items(), key=lambda kv: -len(kv[0])):
         start = whole.find(text)
         while start >= 0:
-            found = doc.char_span(start, start + len(text))
+            i, j = first.get(start), after.get(start + len(text))
             start = whole.find(text, start + 1)
-            if found is None or any(i in taken for i in range(found.start, found.end)):
+            if i is None or j is None or j <= i or any(k in taken for k in range(i, j)):
                 continue
-            taken.update(range(found.start, found.end))
-            extra.append(
-                Span(
-                    doc,
-                    found.start,
-                    found.end,
-                    label=span.label_,
-                    kb_id=span.kb_id_,
-                    span_id=span.id_,
-                )
-            )
+            taken.update(range(i, j))
+            extra.append(Span(doc, i, j, label=span.label_, kb_id=span.kb_id_, span_id=span.id_))
     return extra
 
 
