@@ -192,11 +192,26 @@ def test_fields_listed_in_gazetteers_are_still_generic(nlp: Any) -> None:
         ("We build a test set, SPMSD, of hard cases.", {"SPMSD"}),
         ("A ViT pre-trained on JFT-3B and fine-tuned.", {"JFT-3B"}),
         ("Results on GSM8K and AQuA-RAT improve.", {"GSM8K", "AQuA-RAT"}),
+        ("We run tests on the QXB and ZRT-4 datasets.", {"QXB", "ZRT-4"}),
+        ("Gains on two datasets Yelpo and LastQM hold.", {"LastQM"}),
+        ("We use diverse datasets (KQZ-1, PLOR, and VVN) here.", {"KQZ-1", "PLOR", "VVN"}),
+        (
+            "We create the Personality Alignment Kit (PAKX) dataset of chats.",
+            {"Personality Alignment Kit", "PAKX"},
+        ),
     ],
 )
 def test_data_words_mark_unknown_names_as_data(nlp: Any, text: str, names: set[str]) -> None:
     labels = {m.text: m.label for m in extract_paper(paper(text), nlp).mentions}
     assert {n for n in names if labels.get(n) in ("DATASET", "BENCHMARK")} == names
+
+
+def test_benchmark_as_a_verb_marks_nothing(nlp: Any) -> None:
+    labels = {
+        m.text: m.label
+        for m in extract_paper(paper("This study benchmarks QZX-9 on math."), nlp).mentions
+    }
+    assert labels.get("QZX-9") not in ("DATASET", "BENCHMARK")
 
 
 def test_amounts_after_data_cues_are_not_names(nlp: Any) -> None:

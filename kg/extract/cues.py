@@ -175,13 +175,21 @@ def _data_label(t: TokenTable, i: int) -> str | None:
     return label if label != "METHOD" else None
 
 
-def _runs_after(doc: Doc, t: TokenTable, start: int, label: str, limit: int = 6) -> list[Span]:
-    """Strongly named runs from `start` on, in a list joined by commas, `and` and `or`."""
+def _runs_after(
+    doc: Doc, t: TokenTable, start: int, label: str, limit: int = 6, strong: bool = True
+) -> list[Span]:
+    """Strongly named runs (any name runs unless `strong`) from `start` on, in a list joined
+    by commas, `and` and `or`."""
     found: list[Span] = []
     i = start
     while i < len(t) and len(found) < limit:
         run = name_run(t, i)
-        if run is None or not strongly_named(t.span_text(*run)) or _AMOUNT.match(t.texts[run[0]]):
+        if (
+            run is None
+            or strong
+            and not strongly_named(t.span_text(*run))
+            or _AMOUNT.match(t.texts[run[0]])
+        ):
             break
         found.append(Span(doc, run[0], run[1], label=label, kb_id="data"))
         i = run[1]
@@ -190,11 +198,75 @@ def _runs_after(doc: Doc, t: TokenTable, start: int, label: str, limit: int = 6)
     return found
 
 
+def _word_before(t: TokenTable, end: int) -> tuple[int, int] | None:
+    """The strongly named word (tokens with no space between them) ending at token `end`."""
+    start = end
+    while start > 0:
+        before = start - 1
+        if start < end and t.spaced[before] or t.punct[before] and t.texts[before] not in _GLUE:
+            break
+        start = before
+    while start < end and t.texts[start] in _GLUE:
+        start += 1
+    if start == end or not strongly_named(t.span_text(start, end)) or _AMOUNT.match(t.texts[start]):
+        return None
+    return start, end
+
+
+def _runs_before(doc: Doc, t: TokenTable, end: int, label: str, limit: int = 6) -> list[Span]:
+    """Strongly named words ending at `end`, in a list joined by commas, `and` and `or`:
+    "POKEC-Z, POKEC-N and NBA (datasets)"; an abbreviation in brackets counts ("(PAPI) dataset")."""
+    found: list[Span] = []
+    while end > 0 and len(found) < limit:
+        bracketed = t.texts[end - 1] == ")"
+        word = _word_before(t, end - 1 if bracketed else end)
+        if word is None or bracketed and (word[0] == 0 or t.texts[word[0] - 1] != "("):
+            break
+        found.append(Span(doc, word[0], word[1], label=label, kb_id="data"))
+        end = word[0] - 1 if bracketed else word[0]
+        joined = end
+        while end > 0 and t.lowers[end - 1] in (",", "and", "or"):
+            end -= 1
+        if bracketed or end == joined:
+            break
+    return found
+
+
+# Words before a plural data word after which a list of names follows: "two datasets Yelp and LastFM".
+_QUANTITIES = frozenset(
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "several",
+        "multiple",
+        "various",
+        "diverse",
+        "public",
+        "standard",
+        "popular",
+        "real-world",
+        "large-scale",
+        "widely-used",
+        "the",
+        "these",
+        "both",
+    ]
+)
+
+
 def data_names(doc: Doc) -> list[Span]:
     """Unknown names that the words around them mark as data.
 
-    "datasets like LogiQA and ReClor", "a test set, SPMSD", "benchmark (X)" take the
-    label of the data word; "trained on JFT" and "results on X" give DATASET.
+    "datasets like LogiQA and ReClor", "a test set, SPMSD", "benchmark (X)", "datasets: A, B",
+    "two datasets Yelp and LastFM" and "the CUB and NABirds datasets" take the label of the
+    data word; "trained on JFT" and "results on X" give DATASET.
     """
     t = token_table(doc)
     found: list[Span] = []
@@ -205,9 +277,20 @@ def data_names(doc: Doc) -> list[Span]:
             skip = 2 if after == "such" and i + 2 < len(t) else 1
             found += _runs_after(doc, t, i + 1 + skip, label)
         elif label and t.texts[i + 1] in (",", ":", "(") and t.texts[i][0].islower():
-            found += _runs_after(doc, t, i + 2, label, limit=1)
+            # A bracket or a colon opens a list; after a comma comes one name in apposition.
+            found += _runs_after(doc, t, i + 2, label, limit=1 if after == "," else 6)
+        elif (
+            label
+            and t.lowers[i].endswith("s")
+            and i > 0
+            and (t.lowers[i - 1] in _QUANTITIES or t.lowers[i - 1].isdigit())
+        ):
+            # "two datasets Yelp and LastFM": after a counted data word, any name starts the list.
+            found += _runs_after(doc, t, i + 1, label, strong=False)
         elif t.lowers[i] in _ON_DATA and after == "on":
             found += _runs_after(doc, t, i + 2, "DATASET")
+        if label and t.texts[i][0].islower():
+            found += _runs_before(doc, t, i, label)
     return found
 
 

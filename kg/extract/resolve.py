@@ -75,15 +75,23 @@ def label_from_head(phrase: str) -> str | None:
     return "METHOD"
 
 
-def _pair_labels(abbrevs: list[Span], known: dict[tuple[int, int], str]) -> dict[str, str | None]:
+def _pair_labels(
+    abbrevs: list[Span], known: dict[tuple[int, int], str], ruled: dict[tuple[int, int], str]
+) -> dict[str, str | None]:
+    """The label of each abbreviation pair (by `kb_id_`), in this order of precedence: a label
+    any component gives the long form (`known`), one a rule gives the short form (`ruled`:
+    "(PAPI) dataset", a listed abbreviation), the long form's head word, the model's label
+    of the short form."""
     labels: dict[str, str | None] = {}
     for span in abbrevs:
-        key = span.kb_id_
-        label = known.get((span.start, span.end))
-        if label:
-            labels[key] = label if labels.get(key) is None or span.label_ == "LONG" else labels[key]
-        elif span.label_ == "LONG" and key not in labels:
-            labels[key] = label_from_head(span.text)
+        if span.label_ == "LONG" and (span.start, span.end) in known:
+            labels[span.kb_id_] = known[(span.start, span.end)]
+    for span in abbrevs:
+        if span.label_ == "SHORT" and span.kb_id_ not in labels and (span.start, span.end) in ruled:
+            labels[span.kb_id_] = ruled[(span.start, span.end)]
+    for span in abbrevs:
+        if span.label_ == "LONG" and span.kb_id_ not in labels:
+            labels[span.kb_id_] = label_from_head(span.text)
     for span in abbrevs:
         if span.label_ == "SHORT" and labels.get(span.kb_id_) is None:
             labels[span.kb_id_] = known.get((span.start, span.end), labels.get(span.kb_id_))
@@ -105,16 +113,19 @@ class Candidate:
 
 def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
     """Every component's spans (`groups`, by component), abbreviation pairs labelled."""
-    known: dict[tuple[int, int], str] = {}
-    for source in ("kg_gazetteer", "kg_cues", "kg_model"):
-        for span in groups[source]:
-            known[(span.start, span.end)] = span.label_
+    listed = {(s.start, s.end) for s in groups["kg_gazetteer"]}
+    ruled = {(s.start, s.end): s.label_ for s in groups["kg_gazetteer"]}
+    ruled.update(
+        ((s.start, s.end), s.label_)
+        for s in groups["kg_cues"]
+        if s.kb_id_ != "data" or (s.start, s.end) not in listed
+    )
+    known = ruled | {(s.start, s.end): s.label_ for s in groups["kg_model"]}
     abbrevs = groups["kg_abbrevs"]
-    pair_labels = _pair_labels(abbrevs, known)
+    pair_labels = _pair_labels(abbrevs, known, ruled)
     text = token_table(doc).text
     long_forms = {s.kb_id_: text[s.start_char : s.end_char] for s in abbrevs if s.label_ == "LONG"}
     found: list[Candidate] = []
-    listed = {(s.start, s.end) for s in groups["kg_gazetteer"]}
     for source in PRIORITY:
         for span in groups[source]:
             if span.kb_id_ == "data" and (span.start, span.end) in listed:
