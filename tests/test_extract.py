@@ -239,3 +239,33 @@ def test_title_case_growth_stops_at_function_words(nlp: Any) -> None:
 def test_names_with_latex_accents_are_named_as_written(nlp: Any) -> None:
     ex = extract_paper(paper(r"We propose Nystr\"omLoRA, a variant of LoRA."), nlp)
     assert ("proposes", "METHOD", r"Nystr\"omLoRA") in links(ex)
+
+
+@pytest.mark.parametrize(
+    ("title", "task"),
+    [
+        (
+            "Neural Models for Factual Inconsistency Classification with Hints",
+            "Factual Inconsistency Classification",
+        ),
+        ("A Case Study in Online Learning and Games", "Online Learning"),
+        ("Better Priors for Robust Quasar Spectrum Segmentation", "Quasar Spectrum Segmentation"),
+        ("Probing CLIP-based Few-Shot Glyph Recognition", "Few-Shot Glyph Recognition"),
+    ],
+)
+def test_title_case_task_phrases_are_tasks(nlp: Any, title: str, task: str) -> None:
+    ex = extract_paper(paper("We study it.", title), nlp)
+    assert task in found(ex, "TASK")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Quasar Spectrum Segmentation for Astronomy Surveys",  # a lead phrase before `for`: the method
+        "Efficient Learning of Sparse Codes",  # the head word alone
+        "Contrastive Learning of Visual Representations",  # the gazetteer's METHOD
+    ],
+)
+def test_title_phrases_that_are_not_tasks(nlp: Any, title: str) -> None:
+    ex = extract_paper(paper("We study it.", title), nlp)
+    assert not {t for t in found(ex, "TASK") if t.endswith(("Segmentation", "Learning"))}

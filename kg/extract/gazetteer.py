@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.names import load_gazetteer, name_shaped
+from kg.extract.title_tasks import VAGUE
 
 # `Llama-3` + `-8B`, `-70B-Instruct`, `-base`: size and variant suffixes are part of a model name.
 _SUFFIX = re.compile(
@@ -114,7 +115,7 @@ def _modifier(doc: Doc, i: int, title_cased: bool) -> int:
     if token.lower_ in TASK_MODIFIERS:
         return 1
     if title_cased and token.is_alpha and token.text[0].isupper() and not token.is_sent_start:
-        return 0 if token.lower_ in _TITLE_STOP else 1
+        return 0 if token.lower_ in _TITLE_STOP or token.lower_ in VAGUE else 1
     return 0
 
 

@@ -30,9 +30,9 @@ MODEL_SPAN_LABELS = ("METHOD",)  # the labels whose model spans kg_resolve accep
 class ModelSize:
     """The knobs that trade speed for accuracy; `head` is `tagger` (BIO tags per token) or `ner`."""
 
-    width: int = 48
+    width: int = 32
     depth: int = 2
-    embed_size: int = 3000
+    embed_size: int = 6000
     hidden_width: int = 64
     maxout_pieces: int = 3
     head: str = "tagger"

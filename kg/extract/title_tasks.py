@@ -1,0 +1,193 @@
+"""Tasks named in a title: a title-case phrase that ends in a task's head word.
+
+ML titles name their problem in title case after a function word: "… for Factual
+Inconsistency Classification", "Object-Centric Learning with …", "… in Online Learning
+and Games". A run of capitalised words ending in a head word such as `Classification`,
+`Segmentation` or `Learning` is taken as a TASK, less the evaluative words that lead it
+("Robust", "Unified", "Improved"), which are not part of a reusable task name
+(ANNOTATION.md, TASK). Runs the gazetteer gives another label (`Contrastive Learning`
+is a METHOD) are left to the gazetteer.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from kg.extract.tokens import TokenTable
+
+TASK_HEADS = frozenset(
+    [
+        "learning",
+        "unlearning",
+        "recommendation",
+        "recommendations",
+        "classification",
+        "segmentation",
+        "detection",
+        "recognition",
+        "generation",
+        "prediction",
+        "forecasting",
+        "estimation",
+        "extraction",
+        "retrieval",
+        "alignment",
+        "following",
+        "answering",
+        "translation",
+        "summarization",
+        "summarisation",
+        "reasoning",
+        "understanding",
+        "inference",
+        "decoding",
+        "synthesis",
+        "parsing",
+        "tracking",
+        "captioning",
+        "completion",
+        "localization",
+        "personalization",
+        "modeling",
+        "modelling",
+        "matching",
+        "planning",
+        "editing",
+        "comprehension",
+        "grounding",
+        "navigation",
+        "manipulation",
+        "clustering",
+        "compression",
+        "pruning",
+        "adaptation",
+        "adaption",
+    ]
+)
+# Evaluative or framing words that lead a title phrase but are not part of the task's name.
+VAGUE = frozenset(
+    [
+        "robust",
+        "improved",
+        "improving",
+        "efficient",
+        "better",
+        "unified",
+        "automatic",
+        "automated",
+        "scalable",
+        "effective",
+        "fast",
+        "faster",
+        "accurate",
+        "novel",
+        "general",
+        "generalized",
+        "generalizable",
+        "simple",
+        "practical",
+        "towards",
+        "toward",
+        "interpretable",
+        "explainable",
+        "reliable",
+        "enhanced",
+        "enhancing",
+        "advancing",
+        "rethinking",
+        "revisiting",
+        "understanding",
+        "learning",
+        "large-scale",
+        "free",
+        "a",
+        "an",
+        "the",
+        "adaptive",
+        "progressive",
+        "modular",
+        "diverse",
+        "mechanistic",
+        "demystifying",
+        "seamless",
+        "more",
+        "reproducible",
+        "iterative",
+        "computationally",
+        "efficiently",
+        "randomized",
+        "boosting",
+        "boosts",
+    ]
+)
+# Leading words in these endings say how, not what: `CLIP-based`, `Replay-Free`, `Margin-based`.
+_HOW = ("-based", "-free", "-aware", "-specific", "-focused", "-agnostic", "-efficient")
+_HOW += ("-augmented", "-enriched", "-empowered", "-guided", "-driven", "-inspired", "-enhanced")
+
+
+def _word_start(t: TokenTable, end: int) -> int:
+    """The first token of the word ending at token `end - 1` (tokens joined without spaces)."""
+    start = end - 1
+    while (
+        start > 0 and not t.spaced[start - 1] and (t.texts[start - 1] == "-" or t.alpha[start - 1])
+    ):
+        start -= 1
+    return start
+
+
+def _word_end(t: TokenTable, start: int, limit: int) -> int:
+    """The end of the word starting at token `start` (at most `limit`)."""
+    end = start
+    while end < limit - 1 and not t.spaced[end]:
+        end += 1
+    return end + 1
+
+
+def _strip_leading(t: TokenTable, start: int, head: int) -> int:
+    """The start of the phrase `start`…head without its leading vague or how-words: every word
+    up to the last `-based`-like one, a title's opening gerund (`Probing …`), vague words."""
+    words = []
+    while start < head:
+        words.append((start, _word_end(t, start, head)))
+        start = words[-1][1]
+    texts = [t.span_text(b, e).lower() for b, e in words]
+    first = max((k + 1 for k, text in enumerate(texts) if text.endswith(_HOW)), default=0)
+    if first == 0 and words and words[0][0] == 0 and texts[0].endswith("ing") and len(words) > 1:
+        first = 1
+    while first < len(words) and texts[first] in VAGUE:
+        first += 1
+    return words[first][0] if first < len(words) else head
+
+
+def title_tasks(
+    doc: Doc, t: TokenTable, title_end: int, taken: dict[tuple[int, int], str]
+) -> list[Span]:
+    """TASK spans for the title-case task phrases of the title (tokens before `title_end`).
+
+    `taken` maps the bounds of the gazetteer's spans to their labels.
+    """
+    found: list[Span] = []
+    for i in range(title_end):
+        if (
+            t.lowers[i] not in TASK_HEADS
+            or not t.texts[i][0].isupper()
+            # `Learning-based`: part of a longer word, not its head
+            or (i + 1 < title_end and not t.spaced[i] and (t.texts[i + 1] == "-" or t.alpha[i + 1]))
+        ):
+            continue
+        head = _word_start(t, i + 1)
+        start, words = head, 1
+        while start > 0 and words < 5 and t.spaced[start - 1] and not t.punct[start - 1]:
+            before = _word_start(t, start)
+            if not (t.texts[before][0].isupper() or t.texts[before][0].isdigit()):
+                break
+            start, words = before, words + 1
+        start = _strip_leading(t, start, head)
+        if start >= head:
+            continue  # the head word alone is too generic to be a name
+        if start == 0 and i + 1 < title_end and t.lowers[i + 1] == "for":
+            continue  # "X Learning for Y": X is the paper's method, Y its task
+        if any(label != "TASK" and b <= i < e for (b, e), label in taken.items()):
+            continue
+        found.append(Span(doc, start, i + 1, label="TASK", kb_id="title_task"))
+    return found
