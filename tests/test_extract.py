@@ -269,3 +269,17 @@ def test_title_case_task_phrases_are_tasks(nlp: Any, title: str, task: str) -> N
 def test_title_phrases_that_are_not_tasks(nlp: Any, title: str) -> None:
     ex = extract_paper(paper("We study it.", title), nlp)
     assert not {t for t in found(ex, "TASK") if t.endswith(("Segmentation", "Learning"))}
+
+
+def test_gazetteer_patterns_are_tokenized_as_the_tokenizer_would(nlp: Any) -> None:
+    from kg.extract.gazetteer import pattern_doc
+    from kg.extract.names import load_gazetteer
+
+    names = [name for _, name in load_gazetteer(None)] + ["cannot win", "Cannot Win", "do n't"]
+    fast = 0
+    for name in names:
+        for text in (name, name.lower()):
+            expected = [t.text for t in nlp.make_doc(text)]
+            assert [t.text for t in pattern_doc(nlp, text)] == expected, text
+            fast += text.replace(" ", "").isalpha()
+    assert fast > len(names)  # the fast path is taken for most names

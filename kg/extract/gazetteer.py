@@ -151,6 +151,23 @@ def grow(doc: Doc, span: Span) -> Span:
     return extend_task(doc, span) if span.label_ == "TASK" else extend_suffix(doc, span)
 
 
+_PLAIN = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+
+def pattern_doc(nlp: Language, text: str) -> Doc:
+    """`nlp.make_doc(text)`, made without the tokenizer for plain words (most names).
+
+    Letters-only words between single spaces are one token each unless the tokenizer has
+    a special case for them (`cannot`); skipping its affix search makes loading the
+    ~27,000 patterns several times faster.
+    """
+    if _PLAIN.fullmatch(text):
+        words = text.split(" ")
+        if not any(word in nlp.tokenizer.rules for word in words):
+            return Doc(nlp.vocab, words=words)
+    return nlp.make_doc(text)
+
+
 @Language.factory("kg_gazetteer", default_config={"path": None})
 class GazetteerMatcher:
     """Adds the longest known names to `doc.spans["kg_gazetteer"]`, labelled by the list.
@@ -172,7 +189,7 @@ class GazetteerMatcher:
             attr = match_attr(label, name)
             for form in variants(label, name):
                 text = form.lower() if attr == "LOWER" else form
-                grouped.setdefault((attr, label), []).append(nlp.make_doc(text))
+                grouped.setdefault((attr, label), []).append(pattern_doc(nlp, text))
         for (attr, label), docs in grouped.items():
             matcher = self.cased if attr == "ORTH" else self.lower
             matcher.add(label, docs)

@@ -43,6 +43,19 @@ def _start_worker(model: str | None) -> None:
     from kg.extract.pipeline import load_pipeline
 
     one_blas_thread()
+    if _NLP is None:  # not inherited from the parent (spawn)
+        _NLP = load_pipeline(model)
+
+
+def _preload(model: str | None) -> None:
+    """Load the pipeline in this process once, for forked workers to inherit.
+
+    Loading takes seconds (mostly the gazetteer's patterns); loaded once before the fork,
+    every worker starts at once and shares the pages until it writes to them.
+    """
+    global _NLP
+    from kg.extract.pipeline import load_pipeline
+
     _NLP = load_pipeline(model)
 
 
@@ -90,17 +103,24 @@ def extract_parallel(
     At most `in_flight` batches per worker are queued or running at once, so at most
     `workers * in_flight * batch_size` papers are held besides the one being written.
     """
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=pool_context(),
-        initializer=_start_worker,
-        initargs=(str(model) if model else None,),
-    ) as pool:
-        yield from in_order(
-            batches(papers, batch_size),
-            lambda batch: pool.submit(_run_batch, batch, batch_size),
-            workers * in_flight,
-        )
+    global _NLP
+    context = pool_context()
+    if context.get_start_method() == "fork":
+        _preload(str(model) if model else None)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(str(model) if model else None,),
+        ) as pool:
+            yield from in_order(
+                batches(papers, batch_size),
+                lambda batch: pool.submit(_run_batch, batch, batch_size),
+                workers * in_flight,
+            )
+    finally:
+        _NLP = None  # the parent never runs it; let it go with the pool
 
 
 def in_order(

@@ -121,8 +121,22 @@ VAGUE = frozenset(
     ]
 )
 # Leading words in these endings say how, not what: `CLIP-based`, `Replay-Free`, `Margin-based`.
-_HOW = ("-based", "-free", "-aware", "-specific", "-focused", "-agnostic", "-efficient")
-_HOW += ("-augmented", "-enriched", "-empowered", "-guided", "-driven", "-inspired", "-enhanced")
+_HOW: tuple[str, ...] = (
+    "-based",
+    "-free",
+    "-aware",
+    "-specific",
+    "-focused",
+    "-agnostic",
+    "-efficient",
+    "-augmented",
+    "-enriched",
+    "-empowered",
+    "-guided",
+    "-driven",
+    "-inspired",
+    "-enhanced",
+)
 
 
 def _word_start(t: TokenTable, end: int) -> int:
