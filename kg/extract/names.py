@@ -91,6 +91,28 @@ GENERIC_PHRASES = frozenset(
         " robotics",
         "\n    speech",
         " healthcare",
+        # Abbreviations of the generic phrases above, and claims rather than names.
+        "nn",
+        "nns",
+        "dnn",
+        "dnns",
+        "lm",
+        "lms",
+        "kg",
+        "kgs",
+        "pretrained language model",
+        "pre-trained language model",
+        "pretrained language models",
+        "pre-trained language models",
+        "plm",
+        "plms",
+        "pretrained model",
+        "pre-trained model",
+        "pretrained models",
+        "pre-trained models",
+        "state of the art",
+        "state-of-the-art",
+        "sota",
     ]
 )
 # Words that make a listed name generic when the name has no other word (`mean score`).
