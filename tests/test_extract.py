@@ -206,6 +206,22 @@ def test_data_words_mark_unknown_names_as_data(nlp: Any, text: str, names: set[s
     assert {n for n in names if labels.get(n) in ("DATASET", "BENCHMARK")} == names
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "We propose a metric, Glorp Vulnerability Index (GVI), for it.",
+            {"Glorp Vulnerability Index", "GVI"},
+        ),
+        ("Models are ranked by the ZQN score and by QRT.", {"ZQN"}),
+        ("We add a novel metric GroundQX to rate it.", {"GroundQX"}),
+    ],
+)
+def test_metric_words_mark_unknown_names_as_metrics(nlp: Any, text: str, names: set[str]) -> None:
+    labels = {m.text: m.label for m in extract_paper(paper(text), nlp).mentions}
+    assert {n for n in names if labels.get(n) == "METRIC"} == names
+
+
 def test_benchmark_as_a_verb_marks_nothing(nlp: Any) -> None:
     labels = {
         m.text: m.label

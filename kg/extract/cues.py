@@ -168,8 +168,16 @@ _AMOUNT = re.compile(r"^[\d.,]+[%KMBkmbx]?$")  # `24`, `1B`, `10%`: amounts, not
 _EXAMPLES = frozenset({"like", "including", "e.g.", "e.g.,", "namely", "such"})
 
 
+# Words that make the names beside them metrics: "a novel metric GroundingScore", "the CHES score".
+# `scores` and `measures` are left out: after a name they are mostly verbs ("X scores 80%").
+_METRIC_HEADS = frozenset(["metric", "metrics", "score", "measure"])
+
+
 def _data_label(t: TokenTable, i: int) -> str | None:
-    """DATASET or BENCHMARK when token `i` ends a data word (`datasets`, `test set`), else None."""
+    """DATASET or BENCHMARK when token `i` ends a data word (`datasets`, `test set`), METRIC
+    when it is a metric word, else None."""
+    if t.lowers[i] in _METRIC_HEADS:
+        return "METRIC"
     if t.lowers[i] not in _DATA_HEADS:
         return None
     label = label_from_context(t.span_text(max(0, i - 1), i + 1))
@@ -288,6 +296,8 @@ def data_names(doc: Doc) -> list[Span]:
         ):
             # "two datasets Yelp and LastFM": after a counted data word, any name starts the list.
             found += _runs_after(doc, t, i + 1, label, strong=False)
+        elif label and i > 0 and t.lowers[i - 1] in ("new", "novel", "proposed", "our"):
+            found += _runs_after(doc, t, i + 1, label, limit=1)  # "a novel metric GroundingScore"
         elif t.lowers[i] in _ON_DATA and after == "on":
             found += _runs_after(doc, t, i + 2, "DATASET")
         if label and t.texts[i][0].islower():

@@ -40,7 +40,8 @@ _HEADS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "METRIC",
         re.compile(
-            r"\b(?:score|error|accuracy|precision|recall|distance|coefficient|gain|rate)$", re.I
+            r"\b(?:score|error|accuracy|precision|recall|distance|coefficient|gain|rate|index|criterion|similarity|divergence)$",
+            re.I,
         ),
     ),
     (
@@ -194,7 +195,7 @@ def choose(
     data_cues = {
         (s.start, s.end): s.label_
         for s in groups["kg_cues"]
-        if s.label_ in ("DATASET", "BENCHMARK")
+        if s.label_ in ("DATASET", "BENCHMARK", "METRIC")
     }
     for c in ranked:
         if any(i in taken for i in range(c.start, c.end)) or _is_generic(
