@@ -275,6 +275,23 @@ def test_title_case_task_phrases_are_tasks(nlp: Any, title: str, task: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "task"),
+    [
+        ("Results on the set property prediction task are new.", "set property prediction"),
+        ("We tackle glyph shape classification problems here.", "glyph shape classification"),
+    ],
+)
+def test_phrases_before_task_words_are_tasks(nlp: Any, text: str, task: str) -> None:
+    assert task in found(extract_paper(paper(text), nlp), "TASK")
+
+
+def test_qualifiers_stay_out_of_task_phrases(nlp: Any) -> None:
+    ex = extract_paper(paper("We address challenging glyph classification tasks."), nlp)
+    assert "glyph classification" in found(ex, "TASK")
+    assert not any(t.startswith("challenging") for t in found(ex, "TASK"))
+
+
+@pytest.mark.parametrize(
     "title",
     [
         "Quasar Spectrum Segmentation for Astronomy Surveys",  # a lead phrase before `for`: the method

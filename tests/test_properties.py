@@ -203,7 +203,15 @@ def test_canonical_name_of_words_is_idempotent(label: str, words: list[str]) -> 
 # case-insensitive matching folds to `k` and `s`), punctuation and address pieces.
 url_text = st.lists(
     st.sampled_from(
-        ["HTTPS://", "http://", "ftp://", "WWW.", "github.com/", "GitLab.Com/", "bitbuc\u212aet.org/"]
+        [
+            "HTTPS://",
+            "http://",
+            "ftp://",
+            "WWW.",
+            "github.com/",
+            "GitLab.Com/",
+            "bitbuc\u212aet.org/",
+        ]
         + ["huggingface.co/", "gitee.com/", "x", "/", ".", " ", "\u017f", "a-b", ")", "GITHUB.COM"]
     )
     | st.text(max_size=4),

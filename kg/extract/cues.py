@@ -13,7 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.title_tasks import title_tasks
+from kg.extract.task_cues import phrase_tasks, title_tasks
 from kg.extract.tokens import TokenTable, token_table
 
 NAMING = frozenset({"named", "called", "dubbed", "termed", "coined", "namely", "nicknamed"})
@@ -344,9 +344,10 @@ class CueFinder:
                 Span(doc, run[0], run[1], label=label_from_context(context), kb_id="named")
             )
         names += data_names(doc)
+        listed = {(s.start, s.end): s.label_ for s in doc.spans.get("kg_gazetteer", [])}
         if title_end:
-            listed = {(s.start, s.end): s.label_ for s in doc.spans.get("kg_gazetteer", [])}
             names += title_tasks(doc, t, title_end, listed)
+        names += phrase_tasks(doc, t, listed)
         doc.spans["kg_cues"] = names
         doc.spans["kg_cue_words"] = cue_words
         return doc

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.names import load_gazetteer, name_shaped
-from kg.extract.title_tasks import VAGUE
+from kg.extract.task_cues import VAGUE
 
 # `Llama-3` + `-8B`, `-70B-Instruct`, `-base`: size and variant suffixes are part of a model name.
 _SUFFIX = re.compile(

@@ -1,4 +1,4 @@
-"""Tasks named in a title: a title-case phrase that ends in a task's head word.
+"""Tasks named by their shape: title-case phrases in titles, and phrases before `task`.
 
 ML titles name their problem in title case after a function word: "… for Factual
 Inconsistency Classification", "Object-Centric Learning with …", "… in Online Learning
@@ -7,6 +7,9 @@ and Games". A run of capitalised words ending in a head word such as `Classifica
 ("Robust", "Unified", "Improved"), which are not part of a reusable task name
 (ANNOTATION.md, TASK). Runs the gazetteer gives another label (`Contrastive Learning`
 is a METHOD) are left to the gazetteer.
+
+In running text a lower-case phrase ending in a head word and followed by `task(s)` or
+`problem(s)` ("the set property prediction task") is a TASK too, less its evaluative words.
 """
 
 from __future__ import annotations
@@ -204,4 +207,91 @@ def title_tasks(
         if any(label != "TASK" and b <= i < e for (b, e), label in taken.items()):
             continue
         found.append(Span(doc, start, i + 1, label="TASK", kb_id="title_task"))
+    return found
+
+
+_TASK_WORDS = frozenset(["task", "tasks", "problem", "problems"])
+# Words that end a running-text task phrase on the left: qualifiers of this use of the task
+# ("downstream", "challenging") and verbs that take it as object ("tackle", "perform").
+_QUALIFIERS = frozenset(
+    [
+        "certain",
+        "standard",
+        "given",
+        "downstream",
+        "challenging",
+        "complex",
+        "classic",
+        "classical",
+        "new",
+        "multiple",
+        "different",
+        "various",
+        "simple",
+        "simpler",
+        "several",
+        "specific",
+        "diverse",
+        "traditional",
+        "conventional",
+        "existing",
+        "typical",
+        "common",
+        "popular",
+        "related",
+        "other",
+        "many",
+        "real-world",
+        "general",
+        "difficult",
+        "hard",
+        "harder",
+        "easy",
+        "important",
+        "key",
+        "main",
+        "particular",
+        "practical",
+        "single",
+        "textual",
+        "enhance",
+        "tackle",
+        "perform",
+        "improve",
+        "solve",
+        "address",
+        "handle",
+        "support",
+        "enable",
+        "achieve",
+        "boost",
+        "facilitate",
+        "study",
+        "studies",
+        "consider",
+        "evaluate",
+    ]
+)
+
+
+def phrase_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> list[Span]:
+    """TASK spans for lower-case phrases that end in a head word right before `task(s)`."""
+    found: list[Span] = []
+    for i in range(1, len(t) - 1):
+        if t.lowers[i] not in TASK_HEADS or t.lowers[i + 1] not in _TASK_WORDS:
+            continue
+        start, words = _word_start(t, i + 1), 1
+        while start > 0 and words < 4 and t.spaced[start - 1] and not t.punct[start - 1]:
+            before = _word_start(t, start)
+            word = t.span_text(before, start).lower()
+            if t.stop[before] or word in VAGUE or word in _QUALIFIERS:
+                break
+            if not word.replace("-", "").isalpha():
+                break
+            if not t.texts[before].islower():
+                break
+            start, words = before, words + 1
+        if words < 2 or any(label != "TASK" and b <= i < e for (b, e), label in taken.items()):
+            continue
+        found.append(Span(doc, start, i + 1, label="TASK", kb_id="task_word"))
     return found
