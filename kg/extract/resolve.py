@@ -126,6 +126,12 @@ def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
     pair_labels = _pair_labels(abbrevs, known, ruled)
     text = token_table(doc).text
     long_forms = {s.kb_id_: text[s.start_char : s.end_char] for s in abbrevs if s.label_ == "LONG"}
+    # A short form found by another component (a title's lead name `LoL: …`) still names
+    # the entity its long form names: one entity per abbreviation pair.
+    expands: dict[str, str] = {}
+    for s in abbrevs:
+        if s.label_ == "SHORT" and s.kb_id_ in long_forms:
+            expands.setdefault(text[s.start_char : s.end_char], long_forms[s.kb_id_])
     found: list[Candidate] = []
     for source in PRIORITY:
         for span in groups[source]:
@@ -135,7 +141,11 @@ def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
             if not label:
                 continue
             surface = text[span.start_char : span.end_char]
-            name = long_forms.get(span.kb_id_, surface) if source == "kg_abbrevs" else surface
+            name = (
+                long_forms.get(span.kb_id_, surface)
+                if source == "kg_abbrevs"
+                else expands.get(surface, surface)
+            )
             found.append(
                 Candidate(span.start, span.end, span.start_char, span.end_char, label, name, source)
             )
