@@ -316,3 +316,10 @@ def test_gazetteer_patterns_are_tokenized_as_the_tokenizer_would(nlp: Any) -> No
             assert [t.text for t in pattern_doc(nlp, text)] == expected, text
             fast += text.replace(" ", "").isalpha()
     assert fast > len(names)  # the fast path is taken for most names
+
+
+@pytest.mark.parametrize("data_word", ["measure", "datasets", "score", "benchmark"])
+def test_no_mention_runs_over_the_title_break(nlp: Any, data_word: str) -> None:
+    ex = extract_paper(paper(f"The {data_word} of this kind matters.", "Quasar Difficulty"), nlp)
+    assert not problems(to_record(ex))
+    assert all("\n" not in m.text for m in ex.mentions)

@@ -212,7 +212,13 @@ def _word_before(t: TokenTable, end: int) -> tuple[int, int] | None:
     start = end
     while start > 0:
         before = start - 1
-        if start < end and t.spaced[before] or t.punct[before] and t.texts[before] not in _GLUE:
+        if (
+            start < end
+            and t.spaced[before]
+            or t.blank[before]  # the title/abstract break, a line break
+            or t.punct[before]
+            and t.texts[before] not in _GLUE
+        ):
             break
         start = before
     while start < end and t.texts[start] in _GLUE:

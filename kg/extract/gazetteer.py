@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -158,12 +159,12 @@ def pattern_doc(nlp: Language, text: str) -> Doc:
     """`nlp.make_doc(text)`, made without the tokenizer for plain words (most names).
 
     Letters-only words between single spaces are one token each unless the tokenizer has
-    a special case for them (`cannot`); skipping its affix search makes loading the
-    ~27,000 patterns several times faster.
+    a special case for them (`cannot`); such names skip its affix search.
     """
     if _PLAIN.fullmatch(text):
         words = text.split(" ")
-        if not any(word in nlp.tokenizer.rules for word in words):
+        special: Any = getattr(nlp.tokenizer, "rules", None) or {}
+        if not any(word in special for word in words):
             return Doc(nlp.vocab, words=words)
     return nlp.make_doc(text)
 
