@@ -50,6 +50,10 @@ def test_token_table_answers_as_spacy_does(papers: list[Paper], shipped: Any) ->
         assert table.text == doc.text and table.texts == [t.text for t in doc]
         assert table.lowers == [t.lower_ for t in doc]
         assert table.punct == [t.is_punct for t in doc]
+        assert table.alpha == [t.is_alpha for t in doc]
+        assert table.stop == [t.is_stop for t in doc]
+        assert table.blank == [t.is_space for t in doc]
+        assert table.ends == [t.idx + len(t) for t in doc]
         assert table.spaced == [bool(t.whitespace_) for t in doc]
         for i in range(0, len(doc), 7):
             # A span from token i runs over a sentence end; spaCy gives the first sentence.

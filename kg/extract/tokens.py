@@ -15,18 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from spacy.attrs import (
-    IDX,
-    IS_ALPHA,
-    IS_PUNCT,
-    IS_SPACE,
-    IS_STOP,
-    LENGTH,
-    LOWER,
-    ORTH,
-    SENT_START,
-    SPACY,
-)
+from spacy.attrs import IDX, IS_PUNCT, IS_STOP, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 
@@ -60,7 +49,7 @@ class TokenTable:
         return self.sent_starts[after - 1], last
 
 
-_ATTRS = (ORTH, IDX, LENGTH, LOWER, SPACY, IS_ALPHA, IS_STOP, IS_PUNCT, IS_SPACE, SENT_START)
+_ATTRS = (ORTH, IDX, SPACY, IS_PUNCT, IS_STOP, SENT_START)
 # One table per doc, shared by the components that run after sentence boundaries are set
 # (no kg component changes tokens or sentence starts); dropped with the doc.
 _TABLES: WeakKeyDictionary[Doc, TokenTable] = WeakKeyDictionary()
@@ -77,19 +66,21 @@ def token_table(doc: Doc) -> TokenTable:
 def _read(doc: Doc) -> TokenTable:
     strings = doc.vocab.strings
     columns: Any = doc.to_array(list(_ATTRS)).T.tolist()  # uint64: -1 reads as 2**64 - 1
-    orth, starts, lengths, lower, spacy, alpha, stop, punct, blank, sent = columns
+    orth, starts, spacy, punct, stop, sent = columns
     texts = [strings[h] for h in orth]
-    spaced = [bool(v) for v in spacy]
+    spaced = [v == 1 for v in spacy]
+    # spaCy's lexical attributes of English are these string tests (spacy.lang.lex_attrs);
+    # asking Python directly is cheaper than reading three more columns of hashes and flags.
     return TokenTable(
         text="".join(w + " " if s else w for w, s in zip(texts, spaced, strict=True)),
         texts=texts,
         starts=starts,
-        ends=[s + n for s, n in zip(starts, lengths, strict=True)],
-        lowers=[strings[h] for h in lower],
+        ends=[s + len(w) for s, w in zip(starts, texts, strict=True)],
+        lowers=[w.lower() for w in texts],
         spaced=spaced,
-        alpha=[bool(v) for v in alpha],
-        stop=[bool(v) for v in stop],
-        punct=[bool(v) for v in punct],
-        blank=[bool(v) for v in blank],
+        alpha=[w.isalpha() for w in texts],
+        stop=[v == 1 for v in stop],
+        punct=[v == 1 for v in punct],
+        blank=[w.isspace() for w in texts],
         sent_starts=[0] + [i for i, flag in enumerate(sent) if flag == 1 and i > 0],
     )
