@@ -323,3 +323,14 @@ def test_no_mention_runs_over_the_title_break(nlp: Any, data_word: str) -> None:
     ex = extract_paper(paper(f"The {data_word} of this kind matters.", "Quasar Difficulty"), nlp)
     assert not problems(to_record(ex))
     assert all("\n" not in m.text for m in ex.mentions)
+
+
+def test_listed_names_are_found_in_other_spellings(nlp: Any) -> None:
+    text = "We test on Cifar10, WikiText2 and WMT-2014, but not on glue code."
+    labels = {m.text: m.label for m in extract_paper(paper(text), nlp).mentions}
+    assert {n: labels.get(n) for n in ("Cifar10", "WikiText2", "WMT-2014")} == {
+        "Cifar10": "DATASET",
+        "WikiText2": "DATASET",
+        "WMT-2014": "DATASET",
+    }
+    assert "glue" not in labels

@@ -13,6 +13,8 @@ from spacy.util import filter_spans
 
 from kg.extract.names import load_gazetteer, name_shaped
 from kg.extract.task_cues import VAGUE
+from kg.extract.tokens import token_table
+from kg.ids import fold
 
 # `Llama-3` + `-8B`, `-70B-Instruct`, `-base`: size and variant suffixes are part of a model name.
 _SUFFIX = re.compile(
@@ -169,6 +171,43 @@ def pattern_doc(nlp: Language, text: str) -> Doc:
     return nlp.make_doc(text)
 
 
+def spelling_keys(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The identity key (`kg.ids.fold`) of each name with a digit or mixed case, and its
+    label: `Cifar10`, `WMT-2014` and `Toxigen` are spellings of `CIFAR-10`, `WMT 2014` and
+    `ToxiGen`. Keys two names of different labels share are left out."""
+    keys: dict[str, str] = {}
+    clashes: set[str] = set()
+    for label, name in pairs:
+        key = fold(name)
+        mixed = any(c.isupper() for c in name[1:]) and not name.isupper()
+        if label == "REPO" or len(key) < 4 or not (mixed or any(c.isdigit() for c in name)):
+            continue  # all-caps words (`GLUE`) would match common words (`glue`)
+        if keys.setdefault(key, label) != label:
+            clashes.add(key)
+    return {key: label for key, label in keys.items() if key not in clashes}
+
+
+def respelled(doc: Doc, keys: dict[str, str]) -> list[Span]:
+    """Spans of the words (letters, digits and hyphens with no space between; not plain
+    lower-case words) whose identity key names a listed name."""
+    t = token_table(doc)
+    found: list[Span] = []
+    i = 0
+    while i < len(t):
+        j = i
+        while j < len(t) and (t.texts[j].isalnum() or t.texts[j] == "-"):
+            j += 1
+            if t.spaced[j - 1]:
+                break
+        if j > i and t.texts[i] != "-" and t.texts[j - 1] != "-":
+            word = t.span_text(i, j)
+            label = keys.get(fold(word)) if word != word.lower() or not word.isalpha() else None
+            if label is not None:
+                found.append(Span(doc, i, j, label=label))
+        i = max(j, i + 1)
+    return found
+
+
 @Language.factory("kg_gazetteer", default_config={"path": None})
 class GazetteerMatcher:
     """Adds the longest known names to `doc.spans["kg_gazetteer"]`, labelled by the list.
@@ -181,7 +220,9 @@ class GazetteerMatcher:
         self.name = name
         self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.add(nlp, load_gazetteer(path))
+        pairs = load_gazetteer(path)
+        self.add(nlp, pairs)
+        self.spellings = spelling_keys(pairs)
 
     def add(self, nlp: Language, pairs: Iterable[tuple[str, str]]) -> None:
         """Add (label, name) pairs to the matchers."""
@@ -202,5 +243,6 @@ class GazetteerMatcher:
             for matcher in (self.cased, self.lower)
             for match_id, start, end in matcher(doc)
         ]
+        spans += respelled(doc, self.spellings)
         doc.spans["kg_gazetteer"] = filter_spans(spans)
         return doc
