@@ -334,3 +334,18 @@ def test_listed_names_are_found_in_other_spellings(nlp: Any) -> None:
         "WMT-2014": "DATASET",
     }
     assert "glue" not in labels
+
+
+@pytest.mark.parametrize(
+    ("text", "long_form"),
+    [
+        ("Unlike humans, these 'Large Quasar Models' (LQMs) vary.", "Large Quasar Models"),
+        ("We use a ``chain-of-glyphs'' (CoG) prompt.", "chain-of-glyphs"),
+        (
+            "A technique we dub \u201cfunctional Glyph Imaging\u201d (fGI) helps.",
+            "functional Glyph Imaging",
+        ),
+    ],
+)
+def test_quotes_around_a_long_form_are_not_part_of_it(nlp: Any, text: str, long_form: str) -> None:
+    assert long_form in found(extract_paper(paper(text), nlp))

@@ -84,8 +84,17 @@ def _definitions(doc: Doc, t: TokenTable) -> list[tuple[Span, str]]:
         long_span = doc.char_span(lead_end - len(long_text), lead_end)
         if long_span is None or long_span.start < start:
             continue
-        pairs.append((long_span, short))
+        # Quotes around a long form ("these 'Large Language Models' (LLMs)") are not the name.
+        first, last = long_span.start, long_span.end
+        while first < last - 1 and t.texts[first] in _QUOTES:
+            first += 1
+        while last - 1 > first and t.texts[last - 1] in _QUOTES:
+            last -= 1
+        pairs.append((doc[first:last], short))
     return pairs
+
+
+_QUOTES = frozenset(["'", '"', "`", "``", "''", "\u2018", "\u2019", "\u201c", "\u201d"])
 
 
 @Language.factory("kg_abbreviations")
