@@ -9,12 +9,13 @@ sentence (field, offsets, extractor and version); see ontology/README.md.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
-import json
-import re
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import islice
+from json.encoder import encode_basestring_ascii as _json
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
     from pyoxigraph import Triple
 
 from kg.export.core import register_exporter
-from kg.graph import KIND
+from kg.export.rdf_syntax import Pair, Syntax, quoted
+from kg.graph import KIND, gc_paused
 
 ONTOLOGY = "https://w3id.org/kg-sci/ontology#"
 RESOURCE = "https://w3id.org/kg-sci/resource/"
@@ -76,34 +78,18 @@ def node_iri(node_id: str, kind: str) -> str:
 
 def link_iri(paper: str, relation: str, entity: str) -> str:
     """The IRI of a (paper, relation, entity) link: a digest of the three, told apart unambiguously."""
-    key = json.dumps([paper, relation, entity]).encode()
-    return f"{RESOURCE}link/{hashlib.sha1(key).hexdigest()[:20]}"
+    # The text of json.dumps([paper, relation, entity]), made without its per-call overhead.
+    key = f"[{_json(paper)}, {_json(relation)}, {_json(entity)}]"
+    return f"{RESOURCE}link/{hashlib.sha1(key.encode()).hexdigest()[:20]}"
 
 
 def extractor_iri(name: str) -> str:
     return f"{RESOURCE}extractor/{_segment(name)}"
 
 
-# N-Triples escapes in literals, as pyoxigraph writes them (a test compares the two).
-_ESCAPES = {
-    **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F, 0xFFFE, 0xFFFF]},
-    0x08: "\\b",
-    0x09: "\\t",
-    0x0A: "\\n",
-    0x0C: "\\f",
-    0x0D: "\\r",
-    0x22: '\\"',
-    0x5C: "\\\\",
-}
-_NEEDS_ESCAPE = re.compile('[\x00-\x1f\x7f"\\\\\ufffe\uffff]')
-
-
 def _lit(value: object, datatype: str = "") -> str:
     """A literal in N-Triples: quoted, escaped, with its datatype if not a plain string."""
-    text = str(value)
-    if _NEEDS_ESCAPE.search(text):
-        text = text.translate(_ESCAPES)
-    return f'"{text}"^^<{XSD}{datatype}>' if datatype else f'"{text}"'
+    return f"{quoted(value)}^^<{XSD}{datatype}>" if datatype else quoted(value)
 
 
 _INTEGER, _DECIMAL = f"^^<{XSD}integer>", f"^^<{XSD}decimal>"
@@ -139,109 +125,124 @@ _P = {
     "generated": _iri(PROV + "wasGeneratedBy"),
     "version": _iri(ONTOLOGY + "extractorVersion"),
 }
+_PAPER_FIELDS = ("title", "abstract", "date", "source")
+
+Links = list[tuple[str, str, str, str, dict[str, Any]]]  # (link IRI, paper, entity, relation, data)
 
 
-def _node_lines(graph: nx.MultiDiGraph, iris: dict[str, str], node: str, subject: str) -> list[str]:
-    data = graph.nodes[node]
+def _links(graph: nx.MultiDiGraph, iris: dict[str, str]) -> tuple[Links, dict[str, list[Pair]]]:
+    """Every link (edge) sorted by IRI, and each paper's (relation, entity) statements."""
+    links: Links = []
+    relations: dict[str, list[Pair]] = defaultdict(list)
+    for paper, entities in graph.adjacency():
+        for entity, keyed in entities.items():
+            for relation, data in keyed.items():
+                links.append((link_iri(paper, relation, entity), paper, entity, relation, data))
+                relations[paper].append((_ONTO[PROPERTY[relation]], iris[entity]))
+    links.sort(key=itemgetter(0))
+    return links, relations
+
+
+def _node_pairs(node: str, data: dict[str, Any], relations: list[Pair]) -> list[Pair]:
     kind = data["kind"]
-    lines = [A + " " + _iri(ONTOLOGY + kind), _P["identifier"] + " " + _lit(node)]
+    pairs = [(A, _iri(ONTOLOGY + kind)), (_P["identifier"], _lit(node))]
     if kind == "Paper":
-        for key in ("title", "abstract", "date", "source"):
-            if data.get(key):
-                lines.append(_P[key] + " " + _lit(data[key]))
-        for entity, relations in graph.succ[node].items():
-            lines += [_ONTO[PROPERTY[relation]] + " " + iris[entity] for relation in relations]
-        return lines
+        pairs += [(_P[key], _lit(data[key])) for key in _PAPER_FIELDS if data.get(key)]
+        return pairs + relations
     name = _lit(data["name"])
-    lines += [_P["prefLabel"] + " " + name, _P["label"] + " " + name]
-    lines += [_P["altLabel"] + " " + _lit(alias) for alias in data.get("aliases", [])]
+    pairs += [(_P["prefLabel"], name), (_P["label"], name)]
+    pairs += [(_P["altLabel"], _lit(alias)) for alias in data.get("aliases", [])]
     if kind == "Repository":
-        lines.append(_P["url"] + " " + _lit(data["name"], "anyURI"))
-    return lines
+        pairs.append((_P["url"], _lit(data["name"], "anyURI")))
+    return pairs
 
 
-def _link_lines(
-    graph: nx.MultiDiGraph, iris: dict[str, str], edge: tuple[Any, ...], subject: str
-) -> list[str]:
-    paper, entity, relation, data = edge
-    source = iris[paper]
-    lines = [
-        A + " " + _P["statement"],
-        A + " " + _ONTO["Link"],
-        _P["subject"] + " " + source,
-        _P["predicate"] + " " + _ONTO[PROPERTY[relation]],
-        _P["object"] + " " + iris[entity],
-        _P["confidence"] + f' "{data["confidence"]:.2f}"' + _DECIMAL,
-        _P["derived"] + " " + source,
-    ]
-    lines += [
-        _P["evidence"] + " " + _iri(f"{subject}/evidence/{index}")
-        for index in range(len(data["evidence"]))
-    ]
-    return lines
+def _link_writer(syntax: Syntax, iris: dict[str, str]) -> Callable[..., str]:
+    """A function writing one link's evidence, then the link itself, in `syntax`.
 
-
-def _evidence_lines(
-    graph: nx.MultiDiGraph, iris: dict[str, str], evidence: dict[str, Any], subject: str
-) -> list[str]:
-    return [
-        A + " " + _ONTO["Evidence"],
-        _P["field"] + " " + _lit(evidence["field"]),
-        _P["sentence"] + " " + _lit(evidence["sentence"]),
-        # Numbers need no escaping: written directly.
-        _P["start"] + f' "{int(evidence["start"])}"' + _INTEGER,
-        _P["end"] + f' "{int(evidence["end"])}"' + _INTEGER,
-        _P["confidence"] + f' "{evidence["confidence"]:.2f}"' + _DECIMAL,
-        _P["generated"] + " " + _extractor(evidence["extractor"]),
-        _P["version"] + " " + _lit(evidence["version"]),
-    ]
-
-
-@functools.lru_cache(maxsize=256)
-def _extractor(name: str) -> str:
-    return _iri(extractor_iri(name))
-
-
-_LINES: dict[str, Callable[[nx.MultiDiGraph, dict[str, str], Any, str], list[str]]] = {
-    "node": _node_lines,
-    "link": _link_lines,
-    "evidence": _evidence_lines,
-}
-
-
-def _subjects(graph: nx.MultiDiGraph, iris: dict[str, str]) -> list[tuple[str, str, Any]]:
-    """(`<subject> `, what it is, reference) for every subject of the graph, sorted.
-
-    A subject is a node, a link (an edge), or one piece of evidence of a link. `<iri> `
-    heads each of the subject's lines; as neither `>` nor a space occurs in an IRI,
-    ordering subjects by it and then lines within a subject orders all lines.
+    `<link/evidence/…>` sorts before `<link>` (`/` before `>`). Each subject's statements
+    are written in N-Triples order as they stand below, not sorted per subject: sorting
+    took most of the time (a test checks the order).
     """
-    found = [(iris[n] + " ", "node", n) for n in graph.nodes]
-    for paper, entity, relation, data in graph.edges(keys=True, data=True):
-        link = link_iri(paper, relation, entity)
-        found.append((f"<{link}> ", "link", (paper, entity, relation, data)))
-        found += [
-            (f"<{link}/evidence/{i}> ", "evidence", evidence)
-            for i, evidence in enumerate(data["evidence"])
-        ]
-    found.sort(key=itemgetter(0))
-    return found
+    a, statement, link_class, evidence_class = map(
+        syntax.term, (A, _P["statement"], _ONTO["Link"], _ONTO["Evidence"])
+    )
+    subject, predicate, object_, derived, confidence, evidence_of = map(
+        syntax.term,
+        (_P[k] for k in ("subject", "predicate", "object", "derived", "confidence", "evidence")),
+    )
+    generated, end, version, field, sentence, start = map(
+        syntax.term, (_P[k] for k in ("generated", "end", "version", "field", "sentence", "start"))
+    )
+    properties = {relation: syntax.term(_ONTO[name]) for relation, name in PROPERTY.items()}
+    opening, between, closing = syntax.opening.format, syntax.between.format, syntax.closing
+    # Few extractors, versions and field names recur: each is written once.
+    extractor = functools.cache(lambda name: _iri(extractor_iri(name)))
+    recurring = functools.cache(quoted)
+
+    def write_evidence(head: str, e: dict[str, Any]) -> str:
+        then = between(head)
+        return (
+            f"{opening(head)}{a} {evidence_class}{then}{generated} {extractor(e['extractor'])}"
+            f'{then}{confidence} "{e["confidence"]:.2f}"{_DECIMAL}{then}'
+            f'{end} "{int(e["end"])}"{_INTEGER}{then}{version} {recurring(e["version"])}{then}'
+            f"{field} {recurring(e['field'])}{then}{sentence} {quoted(e['sentence'])}{then}"
+            f'{start} "{int(e["start"])}"{_INTEGER}{closing}'
+        )
+
+    def write(link: str, paper: str, entity: str, relation: str, data: dict[str, Any]) -> str:
+        head, evidence = f"<{link}>", data["evidence"]
+        then = between(head)
+        if len(evidence) == 1:  # nearly every link: nothing to sort or join
+            only = f"<{link}/evidence/0>"
+            before, after = write_evidence(only, evidence[0]), f"{then}{evidence_of} {only}"
+        else:
+            # As text `…/10>` sorts before `…/1>`: the IRIs are sorted as text.
+            heads = sorted((f"<{link}/evidence/{i}>", e) for i, e in enumerate(evidence))
+            before = "".join([write_evidence(iri, e) for iri, e in heads])
+            after = "".join([f"{then}{evidence_of} {iri}" for iri, _ in heads])
+        source = iris[paper]
+        return (
+            f"{before}{opening(head)}{object_} {iris[entity]}{then}"
+            f"{predicate} {properties[relation]}{then}{subject} {source}{then}"
+            f"{a} {statement}{then}{a} {link_class}{then}{derived} {source}{then}"
+            f'{confidence} "{data["confidence"]:.2f}"{_DECIMAL}{after}{closing}'
+        )
+
+    return write
 
 
-def _subject_lines(graph: nx.MultiDiGraph) -> Iterator[tuple[str, list[str]]]:
-    """(`<subject> `, its sorted distinct `<predicate> object` lines) for every subject, in order.
+def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
+    """Each subject's statements as text in `syntax`, subjects and statements in N-Triples order.
 
-    Lines are made as text and never all held at once: only the sorted list of subjects is.
+    A subject is a node, a link (an edge) or one piece of evidence of a link; the text
+    is made one subject at a time, and only the sorted lists of nodes and links are held.
     """
     iris = {n: _iri(node_iri(n, kind)) for n, kind in graph.nodes(data="kind")}
-    for head, what, ref in _subjects(graph, iris):
-        yield head, sorted(set(_LINES[what](graph, iris, ref, head[1:-2])))
+    nodes = sorted(graph.nodes(data=True), key=lambda item: iris[item[0]])
+    links, relations = _links(graph, iris)
+    # Node IRIs are `kgr:<kind>/…` and no kind is `link`: the links sort between two nodes.
+    split = bisect.bisect_left(nodes, _iri(RESOURCE + "link/"), key=lambda item: iris[item[0]])
+    empty: list[Pair] = []
+
+    def node_blocks(part: list[tuple[str, dict[str, Any]]]) -> Iterator[str]:
+        for node, data in part:
+            pairs = _node_pairs(node, data, relations.get(node, empty))
+            yield syntax.block(iris[node], sorted(set(pairs)))
+
+    yield from node_blocks(nodes[:split])
+    write_link = _link_writer(syntax, iris)
+    for link in links:
+        yield write_link(*link)
+    yield from node_blocks(nodes[split:])
+
+
+NTRIPLES = Syntax("{0} ", " .\n{0} ", " .\n", {})
 
 
 def ntriples_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
     """The graph as sorted, de-duplicated N-Triples, one subject's lines per chunk."""
-    for head, lines in _subject_lines(graph):
-        yield head + (" .\n" + head).join(lines) + " .\n"
+    return _blocks(graph, NTRIPLES)
 
 
 # Prefixed names for the ontology's own terms in Turtle; other IRIs stay written in full.
@@ -261,11 +262,7 @@ _SHORT = {
     )
     for name in names
 } | {A: "a"}
-
-
-def _turtle_pair(line: str) -> str:
-    predicate, obj = line.split(" ", 1)
-    return _SHORT.get(predicate, predicate) + " " + _SHORT.get(obj, obj)
+TURTLE = Syntax("\n{0}\n    ", " ;\n    ", " .\n", _SHORT)
 
 
 def turtle_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
@@ -273,8 +270,7 @@ def turtle_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
     yield "".join(
         f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items() if iri != RESOURCE
     )
-    for head, lines in _subject_lines(graph):
-        yield "\n" + head[:-1] + "\n    " + " ;\n    ".join(map(_turtle_pair, lines)) + " .\n"
+    yield from _blocks(graph, TURTLE)
 
 
 def ntriples_lines(graph: nx.MultiDiGraph) -> list[bytes]:
@@ -296,12 +292,21 @@ def _batches(chunks: Iterator[str], size: int = 1024) -> Iterator[str]:
         yield batch
 
 
+@gc_paused
+def _write(path: Path, chunks: Iterator[str]) -> None:
+    """Write `chunks` as UTF-8 text, with the cyclic garbage collector paused.
+
+    Writing makes no reference cycles, and the first collection after a graph is built
+    (with collection paused, see kg.graph) would otherwise walk every object of it.
+    """
+    with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
+        handle.writelines(chunks)
+
+
 @register_exporter("ntriples", "graph.nt")
 def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
     """Sorted N-Triples: byte-identical for the same graph."""
-    with path.open("wb") as handle:
-        for batch in _batches(ntriples_chunks(graph)):
-            handle.write(batch.encode())
+    _write(path, ntriples_chunks(graph))
 
 
 @register_exporter("turtle", "graph.ttl")
@@ -311,6 +316,4 @@ def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
     Resource IRIs stay `<…>`: as prefixed names their percent signs, slashes and a final
     dot would need backslash escapes, which some parsers (rdflib 7) misread.
     """
-    with path.open("wb") as handle:
-        for batch in _batches(turtle_chunks(graph)):
-            handle.write(batch.encode())
+    _write(path, turtle_chunks(graph))

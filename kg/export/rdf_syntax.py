@@ -1,0 +1,68 @@
+"""N-Triples and Turtle layouts of one subject's statements, and quoted strings.
+
+Both writers put a subject's statements in N-Triples order, the sorted order of whole
+lines. Every predicate is an `<…>` IRI with `>` only at its end, so that is the order of
+(predicate, object) pairs. A layout says what opens a subject, what goes between two of
+its statements and what closes it; terms with a prefixed name are written with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+Pair = tuple[str, str]  # (predicate, object), both as N-Triples terms
+
+# N-Triples escapes in literals, as pyoxigraph writes them (a test compares the two).
+_ESCAPES = {
+    **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F, 0xFFFE, 0xFFFF]},
+    0x08: "\\b",
+    0x09: "\\t",
+    0x0A: "\\n",
+    0x0C: "\\f",
+    0x0D: "\\r",
+    0x22: '\\"',
+    0x5C: "\\\\",
+}
+_NEEDS_ESCAPE = re.compile('[\x00-\x1f\x7f"\\\\\ufffe\uffff]')
+
+
+def _escape(match: re.Match[str]) -> str:
+    # Replacing the matches is many times faster than str.translate on a long text.
+    return _ESCAPES[ord(match[0])]
+
+
+def quoted(value: object) -> str:
+    """`value` as text in double quotes, escaped as N-Triples and Turtle strings need."""
+    text = str(value)
+    if _NEEDS_ESCAPE.search(text):
+        text = _NEEDS_ESCAPE.sub(_escape, text)
+    return f'"{text}"'
+
+
+@dataclass(frozen=True, slots=True)
+class Syntax:
+    """A layout: `opening` before a subject's first statement, `between` two, `closing` after the last.
+
+    `opening` and `between` are `str.format` templates of the subject (`{0}`);
+    `short` holds the prefixed names of terms.
+    """
+
+    opening: str
+    between: str
+    closing: str
+    short: Mapping[str, str]
+
+    def term(self, iri: str) -> str:
+        """`<iri>` as this syntax writes it."""
+        return self.short.get(iri, iri)
+
+    def block(self, subject: str, pairs: Iterable[Pair]) -> str:
+        """The statements `pairs`, in the order given, about `subject`."""
+        term = self.term
+        return (
+            self.opening.format(subject)
+            + self.between.format(subject).join(f"{term(p)} {term(o)}" for p, o in pairs)
+            + self.closing
+        )
