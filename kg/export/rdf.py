@@ -127,7 +127,8 @@ _P = {
 }
 _PAPER_FIELDS = ("title", "abstract", "date", "source")
 
-Links = list[tuple[str, str, str, str, dict[str, Any]]]  # (link IRI, paper, entity, relation, data)
+# (link IRI, paper's IRI, entity's IRI, relation, confidence, evidence) of every link
+Links = list[tuple[str, str, str, str, float, list[dict[str, Any]]]]
 
 
 def _links(graph: nx.MultiDiGraph, iris: dict[str, str]) -> tuple[Links, dict[str, list[Pair]]]:
@@ -137,8 +138,18 @@ def _links(graph: nx.MultiDiGraph, iris: dict[str, str]) -> tuple[Links, dict[st
     for paper, entities in graph.adjacency():
         for entity, keyed in entities.items():
             for relation, data in keyed.items():
-                links.append((link_iri(paper, relation, entity), paper, entity, relation, data))
-                relations[paper].append((_ONTO[PROPERTY[relation]], iris[entity]))
+                target = iris[entity]
+                links.append(
+                    (
+                        link_iri(paper, relation, entity),
+                        iris[paper],
+                        target,
+                        relation,
+                        data["confidence"],
+                        data["evidence"],
+                    )
+                )
+                relations[paper].append((_ONTO[PROPERTY[relation]], target))
     links.sort(key=itemgetter(0))
     return links, relations
 
@@ -157,7 +168,7 @@ def _node_pairs(node: str, data: dict[str, Any], relations: list[Pair]) -> list[
     return pairs
 
 
-def _link_writer(syntax: Syntax, iris: dict[str, str]) -> Callable[..., str]:
+def _link_writer(syntax: Syntax) -> Callable[..., str]:
     """A function writing one link's evidence, then the link itself, in `syntax`.
 
     `<link/evidence/…>` sorts before `<link>` (`/` before `>`). Each subject's statements
@@ -190,8 +201,15 @@ def _link_writer(syntax: Syntax, iris: dict[str, str]) -> Callable[..., str]:
             f'{start} "{int(e["start"])}"{_INTEGER}{closing}'
         )
 
-    def write(link: str, paper: str, entity: str, relation: str, data: dict[str, Any]) -> str:
-        head, evidence = f"<{link}>", data["evidence"]
+    def write(
+        link: str,
+        source: str,
+        target: str,
+        relation: str,
+        weight: float,
+        evidence: list[dict[str, Any]],
+    ) -> str:
+        head = f"<{link}>"
         then = between(head)
         if len(evidence) == 1:  # nearly every link: nothing to sort or join
             only = f"<{link}/evidence/0>"
@@ -201,12 +219,11 @@ def _link_writer(syntax: Syntax, iris: dict[str, str]) -> Callable[..., str]:
             heads = sorted((f"<{link}/evidence/{i}>", e) for i, e in enumerate(evidence))
             before = "".join([write_evidence(iri, e) for iri, e in heads])
             after = "".join([f"{then}{evidence_of} {iri}" for iri, _ in heads])
-        source = iris[paper]
         return (
-            f"{before}{opening(head)}{object_} {iris[entity]}{then}"
+            f"{before}{opening(head)}{object_} {target}{then}"
             f"{predicate} {properties[relation]}{then}{subject} {source}{then}"
             f"{a} {statement}{then}{a} {link_class}{then}{derived} {source}{then}"
-            f'{confidence} "{data["confidence"]:.2f}"{_DECIMAL}{after}{closing}'
+            f'{confidence} "{weight:.2f}"{_DECIMAL}{after}{closing}'
         )
 
     return write
@@ -231,7 +248,7 @@ def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
             yield syntax.block(iris[node], sorted(set(pairs)))
 
     yield from node_blocks(nodes[:split])
-    write_link = _link_writer(syntax, iris)
+    write_link = _link_writer(syntax)
     for link in links:
         yield write_link(*link)
     yield from node_blocks(nodes[split:])
