@@ -162,7 +162,7 @@ def _node_pairs(node: str, data: dict[str, Any], relations: list[Pair]) -> list[
         return pairs + relations
     name = _lit(data["name"])
     pairs += [(_P["prefLabel"], name), (_P["label"], name)]
-    pairs += [(_P["altLabel"], _lit(alias)) for alias in data.get("aliases", [])]
+    pairs += [(_P["altLabel"], _lit(alias)) for alias in dict.fromkeys(data.get("aliases", []))]
     if kind == "Repository":
         pairs.append((_P["url"], _lit(data["name"], "anyURI")))
     return pairs
@@ -245,7 +245,7 @@ def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
     def node_blocks(part: list[tuple[str, dict[str, Any]]]) -> Iterator[str]:
         for node, data in part:
             pairs = _node_pairs(node, data, relations.get(node, empty))
-            yield syntax.block(iris[node], sorted(set(pairs)))
+            yield syntax.block(iris[node], sorted(pairs))
 
     yield from node_blocks(nodes[:split])
     write_link = _link_writer(syntax)
@@ -292,7 +292,8 @@ def turtle_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
 
 def ntriples_lines(graph: nx.MultiDiGraph) -> list[bytes]:
     """The graph as sorted, de-duplicated canonical N-Triples lines."""
-    return [line.encode() for chunk in ntriples_chunks(graph) for line in chunk.splitlines(True)]
+    # Split as bytes: str.splitlines would also split at U+0085 or U+2028 inside a literal.
+    return [line for chunk in ntriples_chunks(graph) for line in chunk.encode().splitlines(True)]
 
 
 def triples(graph: nx.MultiDiGraph) -> Iterator[Triple]:

@@ -60,9 +60,9 @@ class Syntax:
 
     def block(self, subject: str, pairs: Iterable[Pair]) -> str:
         """The statements `pairs`, in the order given, about `subject`."""
-        term = self.term
+        short = self.short.get
         return (
             self.opening.format(subject)
-            + self.between.format(subject).join(f"{term(p)} {term(o)}" for p, o in pairs)
+            + self.between.format(subject).join([f"{short(p, p)} {short(o, o)}" for p, o in pairs])
             + self.closing
         )
