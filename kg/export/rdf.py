@@ -12,14 +12,13 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
-from collections import defaultdict
+import string
 from collections.abc import Callable, Iterator
 from itertools import islice
 from json.encoder import encode_basestring_ascii as _json
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import networkx as nx
 
@@ -62,13 +61,18 @@ SKOS, DCT, PROV, SCHEMA = (
 )
 
 
+_SAFE = string.ascii_letters + string.digits + "_.-~"
+# Each byte of UTF-8 (read as Latin-1) to itself if safe, else to `%XX`, as urllib's quote does.
+_PERCENT = str.maketrans({chr(b): chr(b) if chr(b) in _SAFE else f"%{b:02X}" for b in range(256)})
+
+
 def _segment(text: str) -> str:
     """`text` as one IRI path segment: every character but ASCII letters, digits and `_.-~` percent-encoded.
 
     Injective, and the result holds nothing that could end an IRI (`>`, quotes, spaces,
     `\\`) or start another segment (`/`, `?`, `#`).
     """
-    return quote(text.encode("utf-8", "surrogatepass"), safe="")
+    return text.encode("utf-8", "surrogatepass").decode("latin-1").translate(_PERCENT)
 
 
 def node_iri(node_id: str, kind: str) -> str:
@@ -134,35 +138,29 @@ Links = list[tuple[str, str, str, str, float, list[dict[str, Any]]]]
 def _links(graph: nx.MultiDiGraph, iris: dict[str, str]) -> tuple[Links, dict[str, list[Pair]]]:
     """Every link (edge) sorted by IRI, and each paper's (relation, entity) statements."""
     links: Links = []
-    relations: dict[str, list[Pair]] = defaultdict(list)
+    relations: dict[str, list[Pair]] = {}
     for paper, entities in graph.adjacency():
+        source, statements = iris[paper], []
         for entity, keyed in entities.items():
+            target = iris[entity]
             for relation, data in keyed.items():
-                target = iris[entity]
-                links.append(
-                    (
-                        link_iri(paper, relation, entity),
-                        iris[paper],
-                        target,
-                        relation,
-                        data["confidence"],
-                        data["evidence"],
-                    )
-                )
-                relations[paper].append((_ONTO[PROPERTY[relation]], target))
+                iri = link_iri(paper, relation, entity)
+                links.append((iri, source, target, relation, data["confidence"], data["evidence"]))
+                statements.append((_ONTO[PROPERTY[relation]], target))
+        relations[paper] = statements
     links.sort(key=itemgetter(0))
     return links, relations
 
 
 def _node_pairs(node: str, data: dict[str, Any], relations: list[Pair]) -> list[Pair]:
     kind = data["kind"]
-    pairs = [(A, _iri(ONTOLOGY + kind)), (_P["identifier"], _lit(node))]
+    pairs = [(A, _iri(ONTOLOGY + kind)), (_P["identifier"], quoted(node))]
     if kind == "Paper":
-        pairs += [(_P[key], _lit(data[key])) for key in _PAPER_FIELDS if data.get(key)]
+        pairs += [(_P[key], quoted(data[key])) for key in _PAPER_FIELDS if data.get(key)]
         return pairs + relations
-    name = _lit(data["name"])
+    name = quoted(data["name"])
     pairs += [(_P["prefLabel"], name), (_P["label"], name)]
-    pairs += [(_P["altLabel"], _lit(alias)) for alias in dict.fromkeys(data.get("aliases", []))]
+    pairs += [(_P["altLabel"], quoted(alias)) for alias in dict.fromkeys(data.get("aliases", []))]
     if kind == "Repository":
         pairs.append((_P["url"], _lit(data["name"], "anyURI")))
     return pairs
@@ -186,7 +184,7 @@ def _link_writer(syntax: Syntax) -> Callable[..., str]:
         syntax.term, (_P[k] for k in ("generated", "end", "version", "field", "sentence", "start"))
     )
     properties = {relation: syntax.term(_ONTO[name]) for relation, name in PROPERTY.items()}
-    opening, between, closing = syntax.opening.format, syntax.between.format, syntax.closing
+    opening, between, closing = syntax.opening, syntax.between, syntax.closing
     # Few extractors, versions and field names recur: each is written once.
     extractor = functools.cache(lambda name: _iri(extractor_iri(name)))
     recurring = functools.cache(quoted)
@@ -254,7 +252,7 @@ def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
     yield from node_blocks(nodes[split:])
 
 
-NTRIPLES = Syntax("{0} ", " .\n{0} ", " .\n", {})
+NTRIPLES = Syntax(lambda s: f"{s} ", lambda s: f" .\n{s} ", " .\n", {})
 
 
 def ntriples_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
@@ -279,7 +277,7 @@ _SHORT = {
     )
     for name in names
 } | {A: "a"}
-TURTLE = Syntax("\n{0}\n    ", " ;\n    ", " .\n", _SHORT)
+TURTLE = Syntax(lambda s: f"\n{s}\n    ", lambda _: " ;\n    ", " .\n", _SHORT)
 
 
 def turtle_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:

@@ -9,7 +9,7 @@ its statements and what closes it; terms with a prefixed name are written with i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 Pair = tuple[str, str]  # (predicate, object), both as N-Triples terms
@@ -36,21 +36,21 @@ def _escape(match: re.Match[str]) -> str:
 def quoted(value: object) -> str:
     """`value` as text in double quotes, escaped as N-Triples and Turtle strings need."""
     text = str(value)
-    if _NEEDS_ESCAPE.search(text):
+    # Every character to escape is unprintable but `"` and `\\`; the test is quicker than a search.
+    if not text.isprintable() or '"' in text or "\\" in text:
         text = _NEEDS_ESCAPE.sub(_escape, text)
     return f'"{text}"'
 
 
 @dataclass(frozen=True, slots=True)
 class Syntax:
-    """A layout: `opening` before a subject's first statement, `between` two, `closing` after the last.
+    """A layout: `opening` a subject's statements, `between` two of them, `closing` them.
 
-    `opening` and `between` are `str.format` templates of the subject (`{0}`);
-    `short` holds the prefixed names of terms.
+    `opening` and `between` take the subject's term; `short` holds prefixed names of terms.
     """
 
-    opening: str
-    between: str
+    opening: Callable[[str], str]
+    between: Callable[[str], str]
     closing: str
     short: Mapping[str, str]
 
@@ -60,9 +60,9 @@ class Syntax:
 
     def block(self, subject: str, pairs: Iterable[Pair]) -> str:
         """The statements `pairs`, in the order given, about `subject`."""
-        short = self.short.get
-        return (
-            self.opening.format(subject)
-            + self.between.format(subject).join([f"{short(p, p)} {short(o, o)}" for p, o in pairs])
-            + self.closing
-        )
+        if self.short:
+            short = self.short.get
+            statements = [f"{short(p, p)} {short(o, o)}" for p, o in pairs]
+        else:
+            statements = [f"{p} {o}" for p, o in pairs]
+        return self.opening(subject) + self.between(subject).join(statements) + self.closing
