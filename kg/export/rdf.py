@@ -77,7 +77,12 @@ def _segment(text: str) -> str:
 
 def node_iri(node_id: str, kind: str) -> str:
     """The IRI of a graph node: `kgr:<kind>/<percent-encoded id>`."""
-    return f"{RESOURCE}{_segment(kind.lower())}/{_segment(node_id)}"
+    return f"{RESOURCE}{_kind_segment(kind)}/{_segment(node_id)}"
+
+
+@functools.cache
+def _kind_segment(kind: str) -> str:
+    return _segment(kind.lower())
 
 
 def link_iri(paper: str, relation: str, entity: str) -> str:

@@ -36,9 +36,12 @@ def _escape(match: re.Match[str]) -> str:
 def quoted(value: object) -> str:
     """`value` as text in double quotes, escaped as N-Triples and Turtle strings need."""
     text = str(value)
-    # Every character to escape is unprintable but `"` and `\\`; the test is quicker than a search.
-    if not text.isprintable() or '"' in text or "\\" in text:
+    # Every character to escape is unprintable but `"` and `\\`: testing that is quicker
+    # than a search, and abstracts often quote but are seldom unprintable.
+    if not text.isprintable():
         text = _NEEDS_ESCAPE.sub(_escape, text)
+    elif '"' in text or "\\" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'
 
 
