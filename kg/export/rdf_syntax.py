@@ -25,6 +25,7 @@ _ESCAPES = {
     0x22: '\\"',
     0x5C: "\\\\",
 }
+_CONTROL = bytes([*range(0x20), 0x7F])
 _NEEDS_ESCAPE = re.compile('[\x00-\x1f\x7f"\\\\\ufffe\uffff]')
 
 
@@ -36,11 +37,12 @@ def _escape(match: re.Match[str]) -> str:
 def quoted(value: object) -> str:
     """`value` as text in double quotes, escaped as N-Triples and Turtle strings need."""
     text = str(value)
-    # Every character to escape is unprintable but `"` and `\\`: testing that is quicker
-    # than a search, and abstracts often quote but are seldom unprintable.
-    if not text.isprintable():
+    # Control characters are looked for in the UTF-8 bytes, where each is a byte of its
+    # own: deleting them with bytes.translate is quicker than a search or isprintable().
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data.translate(None, _CONTROL)) < len(data) or "\ufffe" in text or "\uffff" in text:
         text = _NEEDS_ESCAPE.sub(_escape, text)
-    elif '"' in text or "\\" in text:
+    elif '"' in text or "\\" in text:  # abstracts often quote: two replacements suffice
         text = text.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'
 
