@@ -5,6 +5,10 @@ segment under the resource namespace, so no name can break out of an IRI. Link
 provenance uses RDF reification plus PROV-O: each (paper, relation, entity) link is
 also an `rdf:Statement` (a `kg:Link`) with its confidence and one `kg:Evidence` node per
 sentence (field, offsets, extractor and version); see ontology/README.md.
+
+Both files list subjects, and each subject's statements, in N-Triples order, and are
+written as text one subject at a time (kg.export.rdf_syntax lays them out): only the
+sorted lists of nodes and links are held, never the text.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ if TYPE_CHECKING:
     from pyoxigraph import Triple
 
 from kg.export.core import register_exporter
-from kg.export.rdf_syntax import Pair, Syntax, quoted
-from kg.graph import KIND, gc_paused
+from kg.export.rdf_syntax import Pair, Syntax, quoted, write_text
+from kg.graph import KIND
 
 ONTOLOGY = "https://w3id.org/kg-sci/ontology#"
 RESOURCE = "https://w3id.org/kg-sci/resource/"
@@ -141,7 +145,7 @@ Links = list[tuple[str, str, str, str, float, list[dict[str, Any]]]]
 
 
 def _links(graph: nx.MultiDiGraph, iris: dict[str, str]) -> tuple[Links, dict[str, list[Pair]]]:
-    """Every link (edge) sorted by IRI, and each paper's (relation, entity) statements."""
+    """Every link (edge) sorted by IRI, and each node's (relation, entity) statements."""
     links: Links = []
     relations: dict[str, list[Pair]] = {}
     for paper, entities in graph.adjacency():
@@ -235,20 +239,21 @@ def _link_writer(syntax: Syntax) -> Callable[..., str]:
 def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
     """Each subject's statements as text in `syntax`, subjects and statements in N-Triples order.
 
-    A subject is a node, a link (an edge) or one piece of evidence of a link; the text
-    is made one subject at a time, and only the sorted lists of nodes and links are held.
+    A subject is a node, a link (an edge) or one piece of evidence of a link; a link comes
+    in one piece with its evidence.
     """
     iris = {n: _iri(node_iri(n, kind)) for n, kind in graph.nodes(data="kind")}
     nodes = sorted(graph.nodes(data=True), key=lambda item: iris[item[0]])
     links, relations = _links(graph, iris)
     # Node IRIs are `kgr:<kind>/…` and no kind is `link`: the links sort between two nodes.
     split = bisect.bisect_left(nodes, _iri(RESOURCE + "link/"), key=lambda item: iris[item[0]])
-    empty: list[Pair] = []
+    block = syntax.block
 
     def node_blocks(part: list[tuple[str, dict[str, Any]]]) -> Iterator[str]:
         for node, data in part:
-            pairs = _node_pairs(node, data, relations.get(node, empty))
-            yield syntax.block(iris[node], sorted(pairs))
+            pairs = _node_pairs(node, data, relations[node])
+            pairs.sort()
+            yield block(iris[node], pairs)
 
     yield from node_blocks(nodes[:split])
     write_link = _link_writer(syntax)
@@ -261,7 +266,7 @@ NTRIPLES = Syntax(lambda s: f"{s} ", lambda s: f" .\n{s} ", " .\n", {})
 
 
 def ntriples_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
-    """The graph as sorted, de-duplicated N-Triples, one subject's lines per chunk."""
+    """The graph as sorted, de-duplicated N-Triples: a node's lines, or a link's and its evidence's, per chunk."""
     return _blocks(graph, NTRIPLES)
 
 
@@ -313,21 +318,10 @@ def _batches(chunks: Iterator[str], size: int = 1024) -> Iterator[str]:
         yield batch
 
 
-@gc_paused
-def _write(path: Path, chunks: Iterator[str]) -> None:
-    """Write `chunks` as UTF-8 text, with the cyclic garbage collector paused.
-
-    Writing makes no reference cycles, and the first collection after a graph is built
-    (with collection paused, see kg.graph) would otherwise walk every object of it.
-    """
-    with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
-        handle.writelines(chunks)
-
-
 @register_exporter("ntriples", "graph.nt")
 def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
     """Sorted N-Triples: byte-identical for the same graph."""
-    _write(path, ntriples_chunks(graph))
+    write_text(path, ntriples_chunks(graph))
 
 
 @register_exporter("turtle", "graph.ttl")
@@ -337,4 +331,4 @@ def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
     Resource IRIs stay `<…>`: as prefixed names their percent signs, slashes and a final
     dot would need backslash escapes, which some parsers (rdflib 7) misread.
     """
-    _write(path, turtle_chunks(graph))
+    write_text(path, turtle_chunks(graph))

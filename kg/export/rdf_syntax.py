@@ -1,4 +1,4 @@
-"""N-Triples and Turtle layouts of one subject's statements, and quoted strings.
+"""RDF as text: quoted strings, the N-Triples and Turtle layouts of a subject's statements, writing.
 
 Both writers put a subject's statements in N-Triples order, the sorted order of whole
 lines. Every predicate is an `<…>` IRI with `>` only at its end, so that is the order of
@@ -9,8 +9,11 @@ its statements and what closes it; terms with a prefixed name are written with i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+
+from kg.graph import gc_paused
 
 Pair = tuple[str, str]  # (predicate, object), both as N-Triples terms
 
@@ -71,3 +74,14 @@ class Syntax:
         else:
             statements = [f"{p} {o}" for p, o in pairs]
         return self.opening(subject) + self.between(subject).join(statements) + self.closing
+
+
+@gc_paused
+def write_text(path: Path, chunks: Iterator[str]) -> None:
+    """Write `chunks` to `path` as UTF-8, with the cyclic garbage collector paused.
+
+    Writing makes no reference cycles, and the first collection after a graph is built
+    (with collection paused, see kg.graph) would otherwise walk every object of it.
+    """
+    with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
+        handle.writelines(chunks)
