@@ -18,7 +18,7 @@ import functools
 import hashlib
 import string
 from collections.abc import Callable, Iterator
-from itertools import islice
+from itertools import islice, starmap
 from json.encoder import encode_basestring_ascii as _json
 from operator import itemgetter
 from pathlib import Path
@@ -256,9 +256,7 @@ def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
             yield block(iris[node], pairs)
 
     yield from node_blocks(nodes[:split])
-    write_link = _link_writer(syntax)
-    for link in links:
-        yield write_link(*link)
+    yield from starmap(_link_writer(syntax), links)
     yield from node_blocks(nodes[split:])
 
 
