@@ -61,7 +61,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
+def gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
     """`fn` run with Python's cyclic garbage collector paused.
 
     Building makes millions of small dicts, lists and sets and no reference cycles, and
@@ -82,7 +82,7 @@ def _gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-@_gc_paused
+@gc_paused
 def build_graph(
     extractions: Iterable[Extraction], graph: nx.MultiDiGraph | None = None
 ) -> nx.MultiDiGraph:

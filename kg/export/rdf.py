@@ -5,20 +5,24 @@ segment under the resource namespace, so no name can break out of an IRI. Link
 provenance uses RDF reification plus PROV-O: each (paper, relation, entity) link is
 also an `rdf:Statement` (a `kg:Link`) with its confidence and one `kg:Evidence` node per
 sentence (field, offsets, extractor and version); see ontology/README.md.
+
+Both files list subjects, and each subject's statements, in N-Triples order, and are
+written as text one subject at a time (kg.export.rdf_syntax lays them out): only the
+sorted lists of nodes and links are held, never the text.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
-import json
-import re
+import string
 from collections.abc import Callable, Iterator
-from itertools import islice
+from itertools import islice, starmap
+from json.encoder import encode_basestring_ascii as _json
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import networkx as nx
 
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
     from pyoxigraph import Triple
 
 from kg.export.core import register_exporter
+from kg.export.rdf_syntax import Pair, Syntax, quoted, write_text
 from kg.graph import KIND
 
 ONTOLOGY = "https://w3id.org/kg-sci/ontology#"
@@ -60,50 +65,44 @@ SKOS, DCT, PROV, SCHEMA = (
 )
 
 
+_SAFE = string.ascii_letters + string.digits + "_.-~"
+# Each byte of UTF-8 (read as Latin-1) to itself if safe, else to `%XX`, as urllib's quote does.
+_PERCENT = str.maketrans({chr(b): chr(b) if chr(b) in _SAFE else f"%{b:02X}" for b in range(256)})
+
+
 def _segment(text: str) -> str:
     """`text` as one IRI path segment: every character but ASCII letters, digits and `_.-~` percent-encoded.
 
     Injective, and the result holds nothing that could end an IRI (`>`, quotes, spaces,
     `\\`) or start another segment (`/`, `?`, `#`).
     """
-    return quote(text.encode("utf-8", "surrogatepass"), safe="")
+    return text.encode("utf-8", "surrogatepass").decode("latin-1").translate(_PERCENT)
 
 
 def node_iri(node_id: str, kind: str) -> str:
     """The IRI of a graph node: `kgr:<kind>/<percent-encoded id>`."""
-    return f"{RESOURCE}{_segment(kind.lower())}/{_segment(node_id)}"
+    return f"{RESOURCE}{_kind_segment(kind)}/{_segment(node_id)}"
+
+
+@functools.cache
+def _kind_segment(kind: str) -> str:
+    return _segment(kind.lower())
 
 
 def link_iri(paper: str, relation: str, entity: str) -> str:
     """The IRI of a (paper, relation, entity) link: a digest of the three, told apart unambiguously."""
-    key = json.dumps([paper, relation, entity]).encode()
-    return f"{RESOURCE}link/{hashlib.sha1(key).hexdigest()[:20]}"
+    # The text of json.dumps([paper, relation, entity]), made without its per-call overhead.
+    key = f"[{_json(paper)}, {_json(relation)}, {_json(entity)}]"
+    return f"{RESOURCE}link/{hashlib.sha1(key.encode()).hexdigest()[:20]}"
 
 
 def extractor_iri(name: str) -> str:
     return f"{RESOURCE}extractor/{_segment(name)}"
 
 
-# N-Triples escapes in literals, as pyoxigraph writes them (a test compares the two).
-_ESCAPES = {
-    **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F, 0xFFFE, 0xFFFF]},
-    0x08: "\\b",
-    0x09: "\\t",
-    0x0A: "\\n",
-    0x0C: "\\f",
-    0x0D: "\\r",
-    0x22: '\\"',
-    0x5C: "\\\\",
-}
-_NEEDS_ESCAPE = re.compile('[\x00-\x1f\x7f"\\\\\ufffe\uffff]')
-
-
 def _lit(value: object, datatype: str = "") -> str:
     """A literal in N-Triples: quoted, escaped, with its datatype if not a plain string."""
-    text = str(value)
-    if _NEEDS_ESCAPE.search(text):
-        text = text.translate(_ESCAPES)
-    return f'"{text}"^^<{XSD}{datatype}>' if datatype else f'"{text}"'
+    return f"{quoted(value)}^^<{XSD}{datatype}>" if datatype else quoted(value)
 
 
 _INTEGER, _DECIMAL = f"^^<{XSD}integer>", f"^^<{XSD}decimal>"
@@ -139,109 +138,134 @@ _P = {
     "generated": _iri(PROV + "wasGeneratedBy"),
     "version": _iri(ONTOLOGY + "extractorVersion"),
 }
+_PAPER_FIELDS = ("title", "abstract", "date", "source")
+
+# (link IRI, paper's IRI, entity's IRI, relation, confidence, evidence) of every link
+Links = list[tuple[str, str, str, str, float, list[dict[str, Any]]]]
 
 
-def _node_lines(graph: nx.MultiDiGraph, iris: dict[str, str], node: str, subject: str) -> list[str]:
-    data = graph.nodes[node]
+def _links(graph: nx.MultiDiGraph, iris: dict[str, str]) -> tuple[Links, dict[str, list[Pair]]]:
+    """Every link (edge) sorted by IRI, and each node's (relation, entity) statements."""
+    links: Links = []
+    relations: dict[str, list[Pair]] = {}
+    for paper, entities in graph.adjacency():
+        source, statements = iris[paper], []
+        for entity, keyed in entities.items():
+            target = iris[entity]
+            for relation, data in keyed.items():
+                iri = link_iri(paper, relation, entity)
+                links.append((iri, source, target, relation, data["confidence"], data["evidence"]))
+                statements.append((_ONTO[PROPERTY[relation]], target))
+        relations[paper] = statements
+    links.sort(key=itemgetter(0))
+    return links, relations
+
+
+def _node_pairs(node: str, data: dict[str, Any], relations: list[Pair]) -> list[Pair]:
     kind = data["kind"]
-    lines = [A + " " + _iri(ONTOLOGY + kind), _P["identifier"] + " " + _lit(node)]
+    pairs = [(A, _iri(ONTOLOGY + kind)), (_P["identifier"], quoted(node))]
     if kind == "Paper":
-        for key in ("title", "abstract", "date", "source"):
-            if data.get(key):
-                lines.append(_P[key] + " " + _lit(data[key]))
-        for entity, relations in graph.succ[node].items():
-            lines += [_ONTO[PROPERTY[relation]] + " " + iris[entity] for relation in relations]
-        return lines
-    name = _lit(data["name"])
-    lines += [_P["prefLabel"] + " " + name, _P["label"] + " " + name]
-    lines += [_P["altLabel"] + " " + _lit(alias) for alias in data.get("aliases", [])]
+        pairs += [(_P[key], quoted(data[key])) for key in _PAPER_FIELDS if data.get(key)]
+        return pairs + relations
+    name = quoted(data["name"])
+    pairs += [(_P["prefLabel"], name), (_P["label"], name)]
+    pairs += [(_P["altLabel"], quoted(alias)) for alias in dict.fromkeys(data.get("aliases", []))]
     if kind == "Repository":
-        lines.append(_P["url"] + " " + _lit(data["name"], "anyURI"))
-    return lines
+        pairs.append((_P["url"], _lit(data["name"], "anyURI")))
+    return pairs
 
 
-def _link_lines(
-    graph: nx.MultiDiGraph, iris: dict[str, str], edge: tuple[Any, ...], subject: str
-) -> list[str]:
-    paper, entity, relation, data = edge
-    source = iris[paper]
-    lines = [
-        A + " " + _P["statement"],
-        A + " " + _ONTO["Link"],
-        _P["subject"] + " " + source,
-        _P["predicate"] + " " + _ONTO[PROPERTY[relation]],
-        _P["object"] + " " + iris[entity],
-        _P["confidence"] + f' "{data["confidence"]:.2f}"' + _DECIMAL,
-        _P["derived"] + " " + source,
-    ]
-    lines += [
-        _P["evidence"] + " " + _iri(f"{subject}/evidence/{index}")
-        for index in range(len(data["evidence"]))
-    ]
-    return lines
+def _link_writer(syntax: Syntax) -> Callable[..., str]:
+    """A function writing one link's evidence, then the link itself, in `syntax`.
 
-
-def _evidence_lines(
-    graph: nx.MultiDiGraph, iris: dict[str, str], evidence: dict[str, Any], subject: str
-) -> list[str]:
-    return [
-        A + " " + _ONTO["Evidence"],
-        _P["field"] + " " + _lit(evidence["field"]),
-        _P["sentence"] + " " + _lit(evidence["sentence"]),
-        # Numbers need no escaping: written directly.
-        _P["start"] + f' "{int(evidence["start"])}"' + _INTEGER,
-        _P["end"] + f' "{int(evidence["end"])}"' + _INTEGER,
-        _P["confidence"] + f' "{evidence["confidence"]:.2f}"' + _DECIMAL,
-        _P["generated"] + " " + _extractor(evidence["extractor"]),
-        _P["version"] + " " + _lit(evidence["version"]),
-    ]
-
-
-@functools.lru_cache(maxsize=256)
-def _extractor(name: str) -> str:
-    return _iri(extractor_iri(name))
-
-
-_LINES: dict[str, Callable[[nx.MultiDiGraph, dict[str, str], Any, str], list[str]]] = {
-    "node": _node_lines,
-    "link": _link_lines,
-    "evidence": _evidence_lines,
-}
-
-
-def _subjects(graph: nx.MultiDiGraph, iris: dict[str, str]) -> list[tuple[str, str, Any]]:
-    """(`<subject> `, what it is, reference) for every subject of the graph, sorted.
-
-    A subject is a node, a link (an edge), or one piece of evidence of a link. `<iri> `
-    heads each of the subject's lines; as neither `>` nor a space occurs in an IRI,
-    ordering subjects by it and then lines within a subject orders all lines.
+    `<link/evidence/…>` sorts before `<link>` (`/` before `>`). Each subject's statements
+    are written in N-Triples order as they stand below, not sorted per subject: sorting
+    took most of the time (a test checks the order).
     """
-    found = [(iris[n] + " ", "node", n) for n in graph.nodes]
-    for paper, entity, relation, data in graph.edges(keys=True, data=True):
-        link = link_iri(paper, relation, entity)
-        found.append((f"<{link}> ", "link", (paper, entity, relation, data)))
-        found += [
-            (f"<{link}/evidence/{i}> ", "evidence", evidence)
-            for i, evidence in enumerate(data["evidence"])
-        ]
-    found.sort(key=itemgetter(0))
-    return found
+    a, statement, link_class, evidence_class = map(
+        syntax.term, (A, _P["statement"], _ONTO["Link"], _ONTO["Evidence"])
+    )
+    subject, predicate, object_, derived, confidence, evidence_of = map(
+        syntax.term,
+        (_P[k] for k in ("subject", "predicate", "object", "derived", "confidence", "evidence")),
+    )
+    generated, end, version, field, sentence, start = map(
+        syntax.term, (_P[k] for k in ("generated", "end", "version", "field", "sentence", "start"))
+    )
+    properties = {relation: syntax.term(_ONTO[name]) for relation, name in PROPERTY.items()}
+    opening, between, closing = syntax.opening, syntax.between, syntax.closing
+    # Few extractors, versions and field names recur: each is written once.
+    extractor = functools.cache(lambda name: _iri(extractor_iri(name)))
+    recurring = functools.cache(quoted)
+
+    def write_evidence(head: str, e: dict[str, Any]) -> str:
+        then = between(head)
+        return (
+            f"{opening(head)}{a} {evidence_class}{then}{generated} {extractor(e['extractor'])}"
+            f'{then}{confidence} "{e["confidence"]:.2f}"{_DECIMAL}{then}'
+            f'{end} "{int(e["end"])}"{_INTEGER}{then}{version} {recurring(e["version"])}{then}'
+            f"{field} {recurring(e['field'])}{then}{sentence} {quoted(e['sentence'])}{then}"
+            f'{start} "{int(e["start"])}"{_INTEGER}{closing}'
+        )
+
+    def write(
+        link: str,
+        source: str,
+        target: str,
+        relation: str,
+        weight: float,
+        evidence: list[dict[str, Any]],
+    ) -> str:
+        head = f"<{link}>"
+        then = between(head)
+        if len(evidence) == 1:  # nearly every link: nothing to sort or join
+            only = f"<{link}/evidence/0>"
+            before, after = write_evidence(only, evidence[0]), f"{then}{evidence_of} {only}"
+        else:
+            # As text `…/10>` sorts before `…/1>`: the IRIs are sorted as text.
+            heads = sorted((f"<{link}/evidence/{i}>", e) for i, e in enumerate(evidence))
+            before = "".join([write_evidence(iri, e) for iri, e in heads])
+            after = "".join([f"{then}{evidence_of} {iri}" for iri, _ in heads])
+        return (
+            f"{before}{opening(head)}{object_} {target}{then}"
+            f"{predicate} {properties[relation]}{then}{subject} {source}{then}"
+            f"{a} {statement}{then}{a} {link_class}{then}{derived} {source}{then}"
+            f'{confidence} "{weight:.2f}"{_DECIMAL}{after}{closing}'
+        )
+
+    return write
 
 
-def _subject_lines(graph: nx.MultiDiGraph) -> Iterator[tuple[str, list[str]]]:
-    """(`<subject> `, its sorted distinct `<predicate> object` lines) for every subject, in order.
+def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
+    """Each subject's statements as text in `syntax`, subjects and statements in N-Triples order.
 
-    Lines are made as text and never all held at once: only the sorted list of subjects is.
+    A subject is a node, a link (an edge) or one piece of evidence of a link; a link comes
+    in one piece with its evidence.
     """
     iris = {n: _iri(node_iri(n, kind)) for n, kind in graph.nodes(data="kind")}
-    for head, what, ref in _subjects(graph, iris):
-        yield head, sorted(set(_LINES[what](graph, iris, ref, head[1:-2])))
+    nodes = sorted(graph.nodes(data=True), key=lambda item: iris[item[0]])
+    links, relations = _links(graph, iris)
+    # Node IRIs are `kgr:<kind>/…` and no kind is `link`: the links sort between two nodes.
+    split = bisect.bisect_left(nodes, _iri(RESOURCE + "link/"), key=lambda item: iris[item[0]])
+    block = syntax.block
+
+    def node_blocks(part: list[tuple[str, dict[str, Any]]]) -> Iterator[str]:
+        for node, data in part:
+            pairs = _node_pairs(node, data, relations[node])
+            pairs.sort()
+            yield block(iris[node], pairs)
+
+    yield from node_blocks(nodes[:split])
+    yield from starmap(_link_writer(syntax), links)
+    yield from node_blocks(nodes[split:])
+
+
+NTRIPLES = Syntax(lambda s: f"{s} ", lambda s: f" .\n{s} ", " .\n", {})
 
 
 def ntriples_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
-    """The graph as sorted, de-duplicated N-Triples, one subject's lines per chunk."""
-    for head, lines in _subject_lines(graph):
-        yield head + (" .\n" + head).join(lines) + " .\n"
+    """The graph as sorted, de-duplicated N-Triples: a node's lines, or a link's and its evidence's, per chunk."""
+    return _blocks(graph, NTRIPLES)
 
 
 # Prefixed names for the ontology's own terms in Turtle; other IRIs stay written in full.
@@ -261,11 +285,7 @@ _SHORT = {
     )
     for name in names
 } | {A: "a"}
-
-
-def _turtle_pair(line: str) -> str:
-    predicate, obj = line.split(" ", 1)
-    return _SHORT.get(predicate, predicate) + " " + _SHORT.get(obj, obj)
+TURTLE = Syntax(lambda s: f"\n{s}\n    ", lambda _: " ;\n    ", " .\n", _SHORT)
 
 
 def turtle_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
@@ -273,13 +293,13 @@ def turtle_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
     yield "".join(
         f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items() if iri != RESOURCE
     )
-    for head, lines in _subject_lines(graph):
-        yield "\n" + head[:-1] + "\n    " + " ;\n    ".join(map(_turtle_pair, lines)) + " .\n"
+    yield from _blocks(graph, TURTLE)
 
 
 def ntriples_lines(graph: nx.MultiDiGraph) -> list[bytes]:
     """The graph as sorted, de-duplicated canonical N-Triples lines."""
-    return [line.encode() for chunk in ntriples_chunks(graph) for line in chunk.splitlines(True)]
+    # Split as bytes: str.splitlines would also split at U+0085 or U+2028 inside a literal.
+    return [line for chunk in ntriples_chunks(graph) for line in chunk.encode().splitlines(True)]
 
 
 def triples(graph: nx.MultiDiGraph) -> Iterator[Triple]:
@@ -299,9 +319,7 @@ def _batches(chunks: Iterator[str], size: int = 1024) -> Iterator[str]:
 @register_exporter("ntriples", "graph.nt")
 def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
     """Sorted N-Triples: byte-identical for the same graph."""
-    with path.open("wb") as handle:
-        for batch in _batches(ntriples_chunks(graph)):
-            handle.write(batch.encode())
+    write_text(path, ntriples_chunks(graph))
 
 
 @register_exporter("turtle", "graph.ttl")
@@ -311,6 +329,4 @@ def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
     Resource IRIs stay `<…>`: as prefixed names their percent signs, slashes and a final
     dot would need backslash escapes, which some parsers (rdflib 7) misread.
     """
-    with path.open("wb") as handle:
-        for batch in _batches(turtle_chunks(graph)):
-            handle.write(batch.encode())
+    write_text(path, turtle_chunks(graph))

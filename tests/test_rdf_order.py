@@ -1,0 +1,110 @@
+"""N-Triples come out sorted and distinct, and Turtle states the same triples in the same order.
+
+The writers put link and evidence statements in order by hand, not by sorting each
+subject, so these tests cover the shapes that order depends on: links with no, one and
+more than ten pieces of evidence (`…/10>` sorts before `…/1>`), several relations
+between one paper and one entity, names that need escaping.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.export.rdf import PREFIXES, ntriples_lines, write_turtle
+from kg.graph import build_graph
+from kg.types import Evidence, Extraction, Link, Paper
+
+NAMES = ['"quoted" \\ name', "new\nline", "ünïcödé 名前", "}]) ; . #", "%2F {0} %s"]
+
+
+def evidence(count: int, name: str = "x") -> tuple[Evidence, ...]:
+    fields = ("abstract", "title")
+    return tuple(
+        Evidence(fields[i % 2], f"Sentence {i} on {name}.", i, i + 4, f"rules{i % 3}", "1.0", i / 7)
+        for i in range(count)
+    )
+
+
+def graph_of(counts: list[int], names: list[str]) -> nx.MultiDiGraph:
+    """One paper per name, each linked to its name by every relation, with `counts` pieces of evidence."""
+    relations = ("uses", "proposes", "evaluates_on", "compares_with", "reports")
+    labels = ("METHOD", "DATASET", "TASK", "METRIC", "REPO")
+    extractions = []
+    for i, name in enumerate(names):
+        links = tuple(
+            Link(relations[k % 5], labels[(i + k) % 5], name or "x", evidence(count, name))
+            for k, count in enumerate(counts)
+        )
+        paper = Paper(f"p{i} {name}", f"Title {name}", f"Abstract: {name}", f"f:{i}", "2024")
+        extractions.append(Extraction(paper, (), links))
+    return build_graph(extractions)
+
+
+def turtle_as_ntriples(text: str) -> list[bytes]:
+    """Our Turtle written back as N-Triples lines, statement by statement in its order."""
+
+    def full(term: str) -> str:
+        if term == "a":
+            return f"<{PREFIXES['rdf']}type>"
+        if term.startswith(("<", '"')):
+            return term
+        prefix, name = term.split(":", 1)
+        return f"<{PREFIXES[prefix]}{name}>"
+
+    lines = []
+    for block in text.split("\n\n")[1:]:  # the prefixes come first
+        # Not str.splitlines, which would also split at U+0085 or U+2028 in a literal.
+        subject, *statements = block.strip("\n").split("\n")
+        for statement in statements:
+            predicate, obj = statement.strip().removesuffix(" ;").removesuffix(" .").split(" ", 1)
+            lines.append(f"{subject} {full(predicate)} {full(obj)} .\n".encode())
+    return lines
+
+
+@pytest.fixture(scope="module")
+def graph() -> nx.MultiDiGraph:
+    return graph_of([0, 1, 2, 11, 12], NAMES)
+
+
+def test_ntriples_are_sorted_and_distinct(graph: nx.MultiDiGraph) -> None:
+    lines = ntriples_lines(graph)
+    assert lines == sorted(set(lines))
+    # Every shape is there: the twelfth piece of evidence and a link without any.
+    assert any(b"/evidence/11> " in line for line in lines)
+    assert len(lines) == len(set(lines)) > 100
+
+
+def test_ntriples_are_what_pyoxigraph_writes(graph: nx.MultiDiGraph) -> None:
+    from pyoxigraph import RdfFormat, parse, serialize
+
+    ours = ntriples_lines(graph)
+    terms = [quad.triple for quad in parse(b"".join(ours), RdfFormat.N_TRIPLES)]
+    theirs = serialize(terms, format=RdfFormat.N_TRIPLES) or b""
+    assert sorted(theirs.splitlines(keepends=True)) == ours
+
+
+def test_turtle_states_the_ntriples_in_their_order(graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    write_turtle(graph, tmp_path / "graph.ttl")
+    text = (tmp_path / "graph.ttl").read_text(encoding="utf-8")
+    assert turtle_as_ntriples(text) == ntriples_lines(graph)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 13), min_size=1, max_size=5),
+    names=st.lists(st.text(max_size=8), min_size=1, max_size=3, unique=True),
+)
+def test_any_graph_keeps_both_orders(
+    counts: list[int], names: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    graph = graph_of(counts, names)
+    lines = ntriples_lines(graph)
+    assert lines == sorted(set(lines))
+    path = tmp_path_factory.mktemp("turtle") / "graph.ttl"
+    write_turtle(graph, path)
+    assert turtle_as_ntriples(path.read_text(encoding="utf-8")) == lines
