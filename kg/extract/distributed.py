@@ -52,6 +52,11 @@ def connect(address: str, timeout: str = "30s") -> Any:
     except ImportError as err:
         raise ClusterError("distributed extraction needs Dask: pip install 'kg[cluster]'") from err
     if address.startswith(LOCAL):
+        import dask
+
+        # The workers' statistical profiler samples the running task every 10 ms and takes
+        # the GIL to do it: on a machine whose cores all run extraction, that is time lost.
+        dask.config.set({"distributed.worker.profile.enabled": False})
         count = address[len(LOCAL) :]
         if not count.isdigit() or int(count) < 1:
             raise ClusterError(f"{address}: write local:N with N ≥ 1 workers")
