@@ -5,13 +5,14 @@ The policy, applied in order:
 2. Among the other candidates the longest span wins; on equal length the source with
    the higher priority wins: trained model > naming cue or title name > abbreviation
    pair > gazetteer.
-3. An abbreviation pair takes the label the gazetteer, a cue or the model gives either
-   form; else the label its long form's head word implies (`… detection` → TASK,
-   `… dataset` → DATASET, `… score` → METRIC); else METHOD.
-4. Generic phrases (ANNOTATION.md rule 1 and 8) are dropped.
-5. Every further occurrence of a chosen name in the paper becomes a mention too.
-The span's `kb_id_` holds the canonical name (the long form for a short form); `id_`
-names the component the mention came from.
+3. An abbreviation pair takes the label a component gives its long form; else the label
+   a rule (gazetteer, cue) gives its short form; else the label its long form's head word
+   implies (`… detection` → TASK, `… dataset` → DATASET, `… score` → METRIC); else METHOD.
+4. A model METHOD span that a data or metric word marks takes that word's label.
+5. Generic phrases (ANNOTATION.md rule 1 and 8) are dropped.
+6. Every further occurrence of a chosen name in the paper becomes a mention too.
+The span's `kb_id_` holds the canonical name (the long form for a short form, also when
+another component found the short form); `id_` names the component the mention came from.
 """
 
 from __future__ import annotations
