@@ -176,6 +176,11 @@ def _strip_leading(t: TokenTable, start: int, head: int) -> int:
     return words[first][0] if first < len(words) else head
 
 
+def _listed_otherwise(taken: dict[tuple[int, int], str], i: int) -> bool:
+    """Whether the gazetteer gives token `i` another label than TASK (`Contrastive Learning`)."""
+    return any(label != "TASK" and b <= i < e for (b, e), label in taken.items())
+
+
 def title_tasks(
     doc: Doc, t: TokenTable, title_end: int, taken: dict[tuple[int, int], str]
 ) -> list[Span]:
@@ -204,7 +209,7 @@ def title_tasks(
             continue  # the head word alone is too generic to be a name
         if start == 0 and i + 1 < title_end and t.lowers[i + 1] == "for":
             continue  # "X Learning for Y": X is the paper's method, Y its task
-        if any(label != "TASK" and b <= i < e for (b, e), label in taken.items()):
+        if _listed_otherwise(taken, i):
             continue
         found.append(Span(doc, start, i + 1, label="TASK", kb_id="title_task"))
     return found
@@ -291,7 +296,7 @@ def phrase_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> 
             if not t.texts[before].islower():
                 break
             start, words = before, words + 1
-        if words < 2 or any(label != "TASK" and b <= i < e for (b, e), label in taken.items()):
+        if words < 2 or _listed_otherwise(taken, i):
             continue
         found.append(Span(doc, start, i + 1, label="TASK", kb_id="task_word"))
     return found
