@@ -304,20 +304,6 @@ def test_title_phrases_that_are_not_tasks(nlp: Any, title: str) -> None:
     assert not {t for t in found(ex, "TASK") if t.endswith(("Segmentation", "Learning"))}
 
 
-def test_gazetteer_patterns_are_tokenized_as_the_tokenizer_would(nlp: Any) -> None:
-    from kg.extract.gazetteer import pattern_doc
-    from kg.extract.names import load_gazetteer
-
-    names = [name for _, name in load_gazetteer(None)] + ["cannot win", "Cannot Win", "do n't"]
-    fast = 0
-    for name in names:
-        for text in (name, name.lower()):
-            expected = [t.text for t in nlp.make_doc(text)]
-            assert [t.text for t in pattern_doc(nlp, text)] == expected, text
-            fast += text.replace(" ", "").isalpha()
-    assert fast > len(names)  # the fast path is taken for most names
-
-
 @pytest.mark.parametrize("data_word", ["measure", "datasets", "score", "benchmark"])
 def test_no_mention_runs_over_the_title_break(nlp: Any, data_word: str) -> None:
     ex = extract_paper(paper(f"The {data_word} of this kind matters.", "Quasar Difficulty"), nlp)

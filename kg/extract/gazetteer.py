@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.extract.names import load_gazetteer, name_shaped
+from kg.extract.names import load_gazetteer
+from kg.extract.phrases import Pattern, Trie, build_tries, compile_patterns, find, source_digest
 from kg.extract.task_cues import VAGUE
 from kg.extract.tokens import token_table
 from kg.ids import fold
@@ -134,41 +135,9 @@ def extend_task(doc: Doc, span: Span, limit: int = 3) -> Span:
     return span if start == span.start else Span(doc, start, span.end, label=span.label_)
 
 
-def match_attr(label: str, name: str) -> str:
-    """Proper-looking names and dataset names match case-sensitively; the rest in lower case."""
-    if name_shaped(name) or label in ("DATASET", "BENCHMARK"):
-        return "ORTH"
-    return "LOWER"
-
-
-def variants(label: str, name: str) -> list[str]:
-    """The name and its plural where plurals are written (`GNNs`, `diffusion models`)."""
-    forms = [name]
-    if label in ("METHOD", "TASK") and not name.endswith("s"):
-        forms.append(name + "s")
-    return forms
-
-
 def grow(doc: Doc, span: Span) -> Span:
     """A matched name grown over the words that belong to it."""
     return extend_task(doc, span) if span.label_ == "TASK" else extend_suffix(doc, span)
-
-
-_PLAIN = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
-
-
-def pattern_doc(nlp: Language, text: str) -> Doc:
-    """`nlp.make_doc(text)`, made without the tokenizer for plain words (most names).
-
-    Letters-only words between single spaces are one token each unless the tokenizer has
-    a special case for them (`cannot`); such names skip its affix search.
-    """
-    if _PLAIN.fullmatch(text):
-        words = text.split(" ")
-        special: Any = getattr(nlp.tokenizer, "rules", None) or {}
-        if not any(word in special for word in words):
-            return Doc(nlp.vocab, words=words)
-    return nlp.make_doc(text)
 
 
 def spelling_keys(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -212,37 +181,56 @@ def respelled(doc: Doc, keys: dict[str, str]) -> list[Span]:
 class GazetteerMatcher:
     """Adds the longest known names to `doc.spans["kg_gazetteer"]`, labelled by the list.
 
-    Names are compiled into two PhraseMatchers (cased and lower-cased) when the component
-    is created, from the shipped list or the TSV at `path`.
+    Names (the shipped list, or the TSV at `path`) are compiled into token patterns once:
+    read from the pipeline folder when they were stored from the same names (`make model`
+    stores them), else made with the pipeline's tokenizer at the first document. Matches of the cased patterns come
+    before those of the lower-case ones, so `filter_spans` keeps the cased of equal spans.
     """
 
     def __init__(self, nlp: Language, name: str, path: str | None) -> None:
         self.name = name
-        self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        pairs = load_gazetteer(path)
-        self.add(nlp, pairs)
-        self.spellings = spelling_keys(pairs)
+        self.nlp = nlp
+        self.pairs = load_gazetteer(path)
+        self.spellings = spelling_keys(self.pairs)
+        self.digest = source_digest(self.pairs)
+        self._patterns: list[Pattern] | None = None
+        self._tries: dict[str, Trie] | None = None
 
-    def add(self, nlp: Language, pairs: Iterable[tuple[str, str]]) -> None:
-        """Add (label, name) pairs to the matchers."""
-        grouped: dict[tuple[str, str], list[Doc]] = {}
-        for label, name in pairs:
-            attr = match_attr(label, name)
-            for form in variants(label, name):
-                text = form.lower() if attr == "LOWER" else form
-                grouped.setdefault((attr, label), []).append(pattern_doc(nlp, text))
-        for (attr, label), docs in grouped.items():
-            matcher = self.cased if attr == "ORTH" else self.lower
-            matcher.add(label, docs)
+    @property
+    def patterns(self) -> list[Pattern]:
+        """The compiled patterns (compiled now if neither compiled nor loaded yet)."""
+        if self._patterns is None:
+            self._patterns = compile_patterns(self.nlp, self.pairs)
+        return self._patterns
 
     def __call__(self, doc: Doc) -> Doc:
-        vocab = doc.vocab.strings
+        if self._tries is None:
+            self._tries = build_tries(self.patterns)
+        t = token_table(doc)
         spans = [
-            grow(doc, Span(doc, start, end, label=vocab[match_id]))
-            for matcher in (self.cased, self.lower)
-            for match_id, start, end in matcher(doc)
+            grow(doc, Span(doc, start, end, label=label))
+            for trie, words in ((self._tries["ORTH"], t.texts), (self._tries["LOWER"], t.lowers))
+            for label, start, end in find(trie, words)
         ]
         spans += respelled(doc, self.spellings)
         doc.spans["kg_gazetteer"] = filter_spans(spans)
         return doc
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        """Store the compiled patterns with the digest of the names they came from."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        patterns = [[attr, label, list(words)] for attr, label, words in self.patterns]
+        data = {"source": self.digest, "patterns": patterns}
+        (path / "patterns.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> GazetteerMatcher:
+        """Take stored patterns if they were compiled from the same names."""
+        file = Path(path) / "patterns.json"
+        if file.exists():
+            data = json.loads(file.read_text(encoding="utf-8"))
+            if data.get("source") == self.digest:
+                self._patterns = [(a, label, tuple(w)) for a, label, w in data["patterns"]]
+                # Built here, in the process that loads, for forked workers to share.
+                self._tries = build_tries(self._patterns)
+        return self
