@@ -230,7 +230,8 @@ class GazetteerMatcher:
         if file.exists():
             data = json.loads(file.read_text(encoding="utf-8"))
             if data.get("source") == self.digest:
-                self._patterns = [(a, label, tuple(w)) for a, label, w in data["patterns"]]
+                stored = data["patterns"]
+                self._patterns = [(attr, label, tuple(words)) for attr, label, words in stored]
                 # Built here, in the process that loads, for forked workers to share.
-                self._tries = build_tries(self._patterns)
+                self._tries = build_tries(stored)
         return self

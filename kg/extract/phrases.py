@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from spacy.language import Language
@@ -90,15 +90,17 @@ def _rank(label: str) -> int:
     return LABEL_ORDER.index(label) if label in LABEL_ORDER else len(LABEL_ORDER)
 
 
-def build_tries(patterns: Iterable[Pattern]) -> dict[str, Trie]:
+def build_tries(patterns: Iterable[tuple[str, str, Sequence[str]]]) -> dict[str, Trie]:
     """One trie per attribute ("ORTH", "LOWER"): nested dicts by token, labels under `_END`."""
     tries: dict[str, Trie] = {"ORTH": {}, "LOWER": {}}
     for attr, label, words in patterns:
         node = tries[attr]
         for word in words:
             node = node.setdefault(word, {})
-        labels: list[str] = node.setdefault(_END, [])
-        if label not in labels:
+        labels: list[str] | None = node.get(_END)
+        if labels is None:
+            node[_END] = [label]
+        elif label not in labels:
             labels.append(label)
             labels.sort(key=_rank)
     return tries
