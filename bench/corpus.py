@@ -52,7 +52,7 @@ def remix(sources: list[Paper], size: int) -> Iterator[Paper]:
         rng = random.Random(i)
 
         def draw() -> str:
-            return " ".join(parts[:1] + [rng.choice(pool) for _ in parts[1:] or [0]])  # noqa: B023
+            return " ".join(parts[:1] + [rng.choice(pool) for _ in range(max(1, len(parts) - 1))])  # noqa: B023
 
         abstract = base.abstract if i < len(sources) else draw()
         while text_hash(normalise_title(abstract)) in seen:
