@@ -128,23 +128,36 @@ def rdf(args: argparse.Namespace) -> dict[str, Any]:
     papers = sum(1 for _, kind in g.nodes(data="kind") if kind == "Paper")
     out = args.work / "rdf"
     out.mkdir(exist_ok=True)
-    turtle_s, _ = timed(lambda: write_turtle(g, out / "graph.ttl"), "turtle")
-    nt_s, _ = timed(lambda: write_ntriples(g, out / "graph.nt"), "ntriples")
     made_s, terms = timed(lambda: list(triples(g)), "terms")
 
     def raw() -> None:
         with (out / "raw.nt").open("wb") as handle:
             serialize(terms, handle, RdfFormat.N_TRIPLES)
 
-    floor_s, _ = timed(raw, "floor")
+    jobs: dict[str, Callable[[], Any]] = {
+        "turtle": lambda: write_turtle(g, out / "graph.ttl"),
+        "ntriples": lambda: write_ntriples(g, out / "graph.nt"),
+        "floor": raw,
+    }
+    # Three rounds, each writer once per round, and the fastest run of each: a single run
+    # of a second or less moves by a third with the machine and the collector's debt.
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in jobs}
+    for _ in range(3):
+        for name, job in jobs.items():
+            cpu, start = cpu_now(), time.perf_counter()
+            job()
+            runs[name].append((time.perf_counter() - start, cpu_now() - cpu))
+    best = {name: min(times) for name, times in runs.items()}
+    CPU.update({name: min(c for _, c in times) for name, times in runs.items()})
     return {
         "cpu": CPU,
         "papers": papers,
         "triples": len(terms),
-        "turtle_seconds": turtle_s,
-        "ntriples_seconds": nt_s,
-        "floor_seconds": floor_s,
+        "turtle_seconds": best["turtle"][0],
+        "ntriples_seconds": best["ntriples"][0],
+        "floor_seconds": best["floor"][0],
         "term_making_seconds": made_s,
+        "runs": {name: [round(w, 3) for w, _ in times] for name, times in runs.items()},
     }
 
 
