@@ -160,19 +160,21 @@ def respelled(doc: Doc, keys: dict[str, str]) -> list[Span]:
     """Spans of the words (letters, digits and hyphens with no space between; not plain
     lower-case words) whose identity key names a listed name."""
     t = token_table(doc)
+    texts, spaced, size = t.texts, t.spaced, len(t.texts)
     found: list[Span] = []
     i = 0
-    while i < len(t):
+    while i < size:
         j = i
-        while j < len(t) and (t.texts[j].isalnum() or t.texts[j] == "-"):
+        while j < size and (texts[j].isalnum() or texts[j] == "-"):
             j += 1
-            if t.spaced[j - 1]:
+            if spaced[j - 1]:
                 break
-        if j > i and t.texts[i] != "-" and t.texts[j - 1] != "-":
-            word = t.span_text(i, j)
-            label = keys.get(fold(word)) if word != word.lower() or not word.isalpha() else None
-            if label is not None:
-                found.append(Span(doc, i, j, label=label))
+        if j > i and texts[i] != "-" and texts[j - 1] != "-":
+            word = texts[i] if j == i + 1 else t.span_text(i, j)
+            if word != word.lower() or not word.isalpha():
+                label = keys.get(fold(word))
+                if label is not None:
+                    found.append(Span(doc, i, j, label=label))
         i = max(j, i + 1)
     return found
 
