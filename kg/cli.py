@@ -204,9 +204,10 @@ def gazetteer(
     from kg.extract.names import build_gazetteer
     from kg.train.annotations import join_gold, read_synthetic
 
-    annotated = (
-        list(join_gold(sorted((shared / "seeds").glob("*.txt")), split="train")) + read_synthetic()
-    )
+    annotated = [
+        list(join_gold(sorted((shared / "seeds").glob("*.txt")), split="train")),
+        read_synthetic(),
+    ]
     counts = build_gazetteer(shared, Path(__file__).parent / "data" / "curated.tsv", out, annotated)
     typer.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 

@@ -313,12 +313,19 @@ def _expand(label: str, name: str) -> Iterator[tuple[str, str]]:
 
 
 def build_gazetteer(
-    shared: Path, curated: Path, out: Path, annotated: Iterable[dict[str, Any]] = ()
+    shared: Path,
+    curated: Path,
+    out: Path,
+    annotated: Iterable[Iterable[dict[str, Any]]] = (),
 ) -> dict[str, int]:
     """Write the gazetteer TSV (label, name, sources) and return counts per label.
 
     Curated names win label conflicts; otherwise a name keeps the label most sources
     give it, and a DATASET whose name says bench/suite/leaderboard becomes a BENCHMARK.
+    `annotated` holds sets of annotated records (the seeds' train split, the synthetic
+    abstracts), each judged on its own texts: sets annotated at different times differ
+    in what they mark (the seeds mark `reward model`, the synthetic abstracts do not),
+    and pooled, one set's habits would hide the other's reliable names.
     """
     votes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     surface: dict[str, str] = {}
@@ -327,9 +334,10 @@ def build_gazetteer(
         curated_labels[row["name"]] = row["label"]
         votes[row["name"]][row["label"]].add("kg-curated")
     # Names our own annotations label reliably vote like a curated list does.
-    for label, name, source in names_from_annotations(annotated):
-        votes[name][label].add(source)
-        curated_labels.setdefault(name, label)
+    for records in annotated:
+        for label, name, source in names_from_annotations(records):
+            votes[name][label].add(source)
+            curated_labels.setdefault(name, label)
     for label, raw, source in _shared_names(shared / "data" / "gazetteer"):
         for lab, name in _expand(label, raw):
             if lab == "DATASET" and _BENCH_WORDS.search(name):
