@@ -6,7 +6,8 @@ each shard to the cluster as one task; a worker returns the shard's mentions, li
 aliases (`kg.extract.parallel.Found`), never Docs. Shards are submitted in input order
 with a bounded number in flight and merged back in that order, so the result is the
 single-process result, paper for paper. `address` is a scheduler (`tcp://host:8786`) or
-`local:N` for a cluster of N worker processes on this machine.
+`local:N` for a cluster of N worker processes on this machine, forked (where the platform
+forks) from the client after it loaded the pipeline, so that they start with it.
 """
 
 from __future__ import annotations
