@@ -13,13 +13,19 @@ forks) from the client after it loaded the pipeline, so that they start with it.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.extract.parallel import Found, batches, extract_found, in_order, one_blas_thread
+from kg.extract.parallel import (
+    Found,
+    batches,
+    extract_found,
+    in_order,
+    one_blas_thread,
+    pool_context,
+)
 from kg.types import Extraction, Paper
 
 LOCAL = "local:"
@@ -43,6 +49,11 @@ def extract_shard(papers: list[Paper], model: str | None) -> list[Found]:
     return extract_found(papers, worker_pipeline(model))
 
 
+def _forks() -> bool:
+    """Whether local worker processes are forked here (else spawned, loading their own)."""
+    return bool(pool_context().get_start_method() == "fork")
+
+
 class ClusterError(RuntimeError):
     """No cluster to extract on: Dask missing, or no scheduler at the address."""
 
@@ -59,7 +70,7 @@ def connect(address: str, timeout: str = "30s") -> Any:
         # The workers' statistical profiler samples the running task every 10 ms and takes
         # the GIL to do it: on a machine whose cores all run extraction, that is time lost.
         dask.config.set({"distributed.worker.profile.enabled": False})
-        if "fork" in multiprocessing.get_all_start_methods():
+        if _forks():
             # Forked workers inherit the pipeline the client loaded (`preload`) and the
             # imports: each starts in a fraction of the seconds a spawned one needs.
             dask.config.set({"distributed.worker.multiprocessing-method": "fork"})
@@ -93,7 +104,7 @@ def extract_cluster(
     At most `in_flight` shards per worker are out at once; the client keeps only those.
     """
     model_arg = str(model) if model else None
-    if address.startswith(LOCAL):
+    if address.startswith(LOCAL) and _forks():
         worker_pipeline(model_arg)  # loaded once here, inherited by forked local workers
     client = connect(address)
     try:
