@@ -22,9 +22,9 @@ from kg.extract.parallel import (
     Found,
     batches,
     extract_found,
+    forks,
     in_order,
     one_blas_thread,
-    pool_context,
 )
 from kg.types import Extraction, Paper
 
@@ -49,11 +49,6 @@ def extract_shard(papers: list[Paper], model: str | None) -> list[Found]:
     return extract_found(papers, worker_pipeline(model))
 
 
-def _forks() -> bool:
-    """Whether local worker processes are forked here (else spawned, loading their own)."""
-    return bool(pool_context().get_start_method() == "fork")
-
-
 class ClusterError(RuntimeError):
     """No cluster to extract on: Dask missing, or no scheduler at the address."""
 
@@ -70,9 +65,9 @@ def connect(address: str, timeout: str = "30s") -> Any:
         # The workers' statistical profiler samples the running task every 10 ms and takes
         # the GIL to do it: on a machine whose cores all run extraction, that is time lost.
         dask.config.set({"distributed.worker.profile.enabled": False})
-        if _forks():
-            # Forked workers inherit the pipeline the client loaded (`preload`) and the
-            # imports: each starts in a fraction of the seconds a spawned one needs.
+        if forks():
+            # Forked workers inherit the imports and the pipeline `extract_cluster` loaded
+            # first: each starts in a fraction of the seconds a spawned one needs.
             dask.config.set({"distributed.worker.multiprocessing-method": "fork"})
         count = address[len(LOCAL) :]
         if not count.isdigit() or int(count) < 1:
@@ -104,7 +99,7 @@ def extract_cluster(
     At most `in_flight` shards per worker are out at once; the client keeps only those.
     """
     model_arg = str(model) if model else None
-    if address.startswith(LOCAL) and _forks():
+    if address.startswith(LOCAL) and forks():
         worker_pipeline(model_arg)  # loaded once here, inherited by forked local workers
     client = connect(address)
     try:

@@ -185,8 +185,9 @@ class GazetteerMatcher:
 
     Names (the shipped list, or the TSV at `path`) are compiled into token patterns once:
     read from the pipeline folder when they were stored from the same names (`make model`
-    stores them), else made with the pipeline's tokenizer at the first document. Matches of the cased patterns come
-    before those of the lower-case ones, so `filter_spans` keeps the cased of equal spans.
+    stores them), else made with the pipeline's tokenizer at the first document. Matches
+    of the cased patterns come before those of the lower-case ones, so `filter_spans`
+    keeps the cased of equal spans.
     """
 
     def __init__(self, nlp: Language, name: str, path: str | None) -> None:

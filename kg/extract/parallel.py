@@ -50,8 +50,8 @@ def _start_worker(model: str | None) -> None:
 def _preload(model: str | None) -> None:
     """Load the pipeline in this process once, for forked workers to inherit.
 
-    Loading takes seconds (mostly the gazetteer's patterns); loaded once before the fork,
-    every worker starts at once and shares the pages until it writes to them.
+    Loading takes about a second (importing spaCy and reading the model); loaded once
+    before the fork, every worker starts at once and shares the pages until it writes to them.
     """
     global _NLP
     from kg.extract.pipeline import load_pipeline
@@ -91,6 +91,11 @@ def pool_context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def forks() -> bool:
+    """Whether worker processes started here are forked (and inherit what the parent loaded)."""
+    return bool(pool_context().get_start_method() == "fork")
+
+
 def extract_parallel(
     papers: Iterable[Paper],
     model: str | Path | None = None,
@@ -104,13 +109,12 @@ def extract_parallel(
     `workers * in_flight * batch_size` papers are held besides the one being written.
     """
     global _NLP
-    context = pool_context()
-    if context.get_start_method() == "fork":
+    if forks():
         _preload(str(model) if model else None)
     try:
         with ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=context,
+            mp_context=pool_context(),
             initializer=_start_worker,
             initargs=(str(model) if model else None,),
         ) as pool:
