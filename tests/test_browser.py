@@ -98,6 +98,21 @@ def wait_for(driver: Any, css: str) -> Any:
     return WebDriverWait(driver, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
+def leave(driver: Any, act: Any) -> None:
+    """Do `act` (a click, a submit) that loads a new page, and wait until the old page is gone.
+
+    Without the wait, a lookup right after a click can find the old page's element of the same
+    id and go stale under the reader once the new page arrives.
+    """
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    act()
+    WebDriverWait(driver, 30).until(ec.staleness_of(old))
+
+
 def shot(driver: Any, name: str) -> None:
     driver.save_screenshot(str(ARTEFACTS / f"{name}.png"))
 
@@ -125,12 +140,13 @@ def test_search_read_follow_query_and_look(browser: Any, app_graph: Path, serve_
 
     browser.get(url + "/")
     box = wait_for(browser, "#q")
-    box.send_keys(title, Keys.ENTER)
+    leave(browser, lambda: box.send_keys(title, Keys.ENTER))
     wait_for(browser, "#results")
     shot(browser, "1-search")
-    browser.find_element(
+    link = browser.find_element(
         By.CSS_SELECTOR, f'#results a[href="/paper?id={paper.replace(":", "%3A")}"]'
-    ).click()
+    )
+    leave(browser, link.click)
     assert wait_for(browser, "h1#title").text == title
     assert browser.find_elements(By.CSS_SELECTOR, "#entities mark")
     related = browser.find_elements(By.CSS_SELECTOR, "#related li.related a")
@@ -138,19 +154,19 @@ def test_search_read_follow_query_and_look(browser: Any, app_graph: Path, serve_
     assert related and all(explanations)
     shot(browser, "2-paper")
     first = related_papers(graph, paper)[0]
-    related[0].click()
+    leave(browser, related[0].click)
     assert wait_for(browser, "h1#title").text == display_name(graph, first.paper)
     shot(browser, "3-related-paper")
     assert errors(browser) == []
 
-    browser.find_element(By.LINK_TEXT, "SPARQL").click()
-    browser.find_elements(By.CSS_SELECTOR, "a.example")[1].click()
+    leave(browser, browser.find_element(By.LINK_TEXT, "SPARQL").click)
+    leave(browser, browser.find_elements(By.CSS_SELECTOR, "a.example")[1].click)
     assert len(wait_for(browser, "#answer").find_elements(By.CSS_SELECTOR, "tbody tr")) > 0
     text = "SELECT ?name WHERE { ?b a kg:Benchmark ; skos:prefLabel ?name } ORDER BY ?name LIMIT 5"
     area = browser.find_element(By.ID, "query")
     area.clear()
     area.send_keys(text)
-    browser.find_element(By.ID, "run").click()
+    leave(browser, browser.find_element(By.ID, "run").click)
     cells = [
         c.text for c in wait_for(browser, "#answer").find_elements(By.CSS_SELECTOR, "tbody td")
     ]
@@ -159,7 +175,7 @@ def test_search_read_follow_query_and_look(browser: Any, app_graph: Path, serve_
     shot(browser, "4-sparql")
     assert errors(browser) == []
 
-    browser.find_element(By.LINK_TEXT, "Graph").click()
+    leave(browser, browser.find_element(By.LINK_TEXT, "Graph").click)
     assert drawn_nodes(browser) == graph.number_of_nodes()
     assert browser.execute_script(PAINTED) > 0
     search = browser.find_element(By.ID, "kg-search")
