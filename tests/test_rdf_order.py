@@ -8,7 +8,6 @@ between one paper and one entity, names that need escaping.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -16,9 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg import processes
-from kg.export import rdf
-from kg.export.rdf import PREFIXES, ntriples_lines, write_ntriples, write_turtle
+from kg.export.rdf import PREFIXES, ntriples_lines, write_turtle
 from kg.graph import build_graph
 from kg.types import Evidence, Extraction, Link, Paper
 
@@ -111,30 +108,3 @@ def test_any_graph_keeps_both_orders(
     path = tmp_path_factory.mktemp("turtle") / "graph.ttl"
     write_turtle(graph, path)
     assert turtle_as_ntriples(path.read_text(encoding="utf-8")) == lines
-
-
-@pytest.mark.parametrize("pieces", [2, 3, 4])
-@pytest.mark.parametrize("fork", [True, False])
-@pytest.mark.parametrize("writer", [write_ntriples, write_turtle])
-def test_written_in_pieces_is_written_in_one(
-    graph: nx.MultiDiGraph,
-    writer: Callable[[nx.MultiDiGraph, Path], None],
-    pieces: int,
-    fork: bool,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    writer(graph, tmp_path / "one")
-    monkeypatch.setattr(rdf, "PIECE_LINKS", 1)
-    monkeypatch.setattr(rdf, "cores", lambda: pieces)
-    monkeypatch.setattr(processes, "forks", lambda: fork)
-    writer(graph, tmp_path / "pieces")
-    assert (tmp_path / "pieces").read_bytes() == (tmp_path / "one").read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["one", "pieces"]
-
-
-def test_cuts_split_the_work_evenly(graph: nx.MultiDiGraph) -> None:
-    subjects = rdf._subjects(graph)
-    cuts = subjects.cuts(3)
-    assert cuts[0] == 0 and cuts[-1] == len(subjects) and cuts == sorted(cuts)
-    assert all(lo < hi for lo, hi in zip(cuts, cuts[1:], strict=False))

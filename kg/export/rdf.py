@@ -8,8 +8,7 @@ sentence (field, offsets, extractor and version); see ontology/README.md.
 
 Both files list subjects, and each subject's statements, in N-Triples order, and are
 written as text one subject at a time (kg.export.rdf_syntax lays them out): only the
-sorted lists of nodes and links are held, never the text. A large graph is written in
-runs of subjects, one per core, each in a forked process, and the runs joined in order.
+sorted lists of nodes and links are held, never the text.
 """
 
 from __future__ import annotations
@@ -19,8 +18,7 @@ import functools
 import hashlib
 import string
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from itertools import accumulate, chain, islice, pairwise, starmap
+from itertools import islice, starmap
 from json.encoder import encode_basestring_ascii as _json
 from operator import itemgetter
 from pathlib import Path
@@ -33,8 +31,7 @@ if TYPE_CHECKING:
 
 from kg.export.core import register_exporter
 from kg.export.rdf_syntax import Pair, Syntax, quoted, write_text
-from kg.graph import KIND, gc_paused
-from kg.processes import cores, write_in_pieces
+from kg.graph import KIND
 
 ONTOLOGY = "https://w3id.org/kg-sci/ontology#"
 RESOURCE = "https://w3id.org/kg-sci/resource/"
@@ -239,68 +236,28 @@ def _link_writer(syntax: Syntax) -> Callable[..., str]:
     return write
 
 
-Node = tuple[str, dict[str, Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class _Subjects:
-    """The graph's subjects in N-Triples order, ready to write: nodes, then links, then nodes.
+def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
+    """Each subject's statements as text in `syntax`, subjects and statements in N-Triples order.
 
     A subject is a node, a link (an edge) or one piece of evidence of a link; a link comes
-    in one piece with its evidence. Node IRIs are `kgr:<kind>/…` and no kind is `link`, so
-    the links sort between the nodes `before` and `after` them.
+    in one piece with its evidence.
     """
-
-    iris: dict[str, str]
-    before: list[Node]
-    links: Links
-    after: list[Node]
-    relations: dict[str, list[Pair]]
-
-    def __len__(self) -> int:
-        return len(self.before) + len(self.links) + len(self.after)
-
-    def cuts(self, pieces: int) -> list[int]:
-        """`pieces + 1` positions cutting the subjects into runs of about equal work, 0 and len first and last."""
-        # Work grows with the statements: a link has 7 and 7 per piece of evidence, a node 5
-        # and one per relation, and a node's cost twice a link's per statement (measured).
-        work = [10 + 2 * len(self.relations[node]) for node, _ in self.before]
-        work += [7 + 7 * len(link[5]) for link in self.links]
-        work += [10 + 2 * len(self.relations[node]) for node, _ in self.after]
-        total = list(accumulate(work))
-        inner = [bisect.bisect_left(total, total[-1] * i / pieces) for i in range(1, pieces)]
-        return [0, *inner, len(self)] if total else [0, 0]
-
-
-def _subjects(graph: nx.MultiDiGraph) -> _Subjects:
     iris = {n: _iri(node_iri(n, kind)) for n, kind in graph.nodes(data="kind")}
     nodes = sorted(graph.nodes(data=True), key=lambda item: iris[item[0]])
     links, relations = _links(graph, iris)
+    # Node IRIs are `kgr:<kind>/…` and no kind is `link`: the links sort between two nodes.
     split = bisect.bisect_left(nodes, _iri(RESOURCE + "link/"), key=lambda item: iris[item[0]])
-    return _Subjects(iris, nodes[:split], links, nodes[split:], relations)
+    block = syntax.block
 
-
-def _text(subjects: _Subjects, syntax: Syntax, lo: int = 0, hi: int | None = None) -> Iterator[str]:
-    """The statements of subjects `lo` to `hi` (by position) as text in `syntax`, one subject per chunk."""
-    hi = len(subjects) if hi is None else hi
-    first, last = len(subjects.before), len(subjects.before) + len(subjects.links)
-    iris, relations, block = subjects.iris, subjects.relations, syntax.block
-
-    def node_blocks(part: list[Node]) -> Iterator[str]:
+    def node_blocks(part: list[tuple[str, dict[str, Any]]]) -> Iterator[str]:
         for node, data in part:
             pairs = _node_pairs(node, data, relations[node])
             pairs.sort()
             yield block(iris[node], pairs)
 
-    yield from node_blocks(subjects.before[lo:hi])
-    links = subjects.links[max(lo - first, 0) : max(hi - first, 0)]
+    yield from node_blocks(nodes[:split])
     yield from starmap(_link_writer(syntax), links)
-    yield from node_blocks(subjects.after[max(lo - last, 0) : max(hi - last, 0)])
-
-
-def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
-    """Each subject's statements as text in `syntax`, subjects and statements in N-Triples order."""
-    return _text(_subjects(graph), syntax)
+    yield from node_blocks(nodes[split:])
 
 
 NTRIPLES = Syntax(lambda s: f"{s} ", lambda s: f" .\n{s} ", " .\n", {})
@@ -331,14 +288,11 @@ _SHORT = {
 TURTLE = Syntax(lambda s: f"\n{s}\n    ", lambda _: " ;\n    ", " .\n", _SHORT)
 
 
-_TURTLE_PREFIXES = "".join(
-    f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items() if iri != RESOURCE
-)
-
-
 def turtle_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
     """The graph as Turtle: the prefixes, then each subject with its predicates in N-Triples order."""
-    yield _TURTLE_PREFIXES
+    yield "".join(
+        f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items() if iri != RESOURCE
+    )
     yield from _blocks(graph, TURTLE)
 
 
@@ -362,32 +316,10 @@ def _batches(chunks: Iterator[str], size: int = 1024) -> Iterator[str]:
         yield batch
 
 
-# Below this many links a file is written in one process: forking costs more than it saves.
-PIECE_LINKS = 20_000
-
-
-@gc_paused
-def _write(graph: nx.MultiDiGraph, path: Path, syntax: Syntax, header: str = "") -> None:
-    """Write the graph in `syntax` after `header`, in pieces on all cores when it is large.
-
-    The subjects are sorted here once; each piece makes the text of one run of them in a
-    process forked from this one, and the pieces are joined in order (kg.processes).
-    """
-    subjects = _subjects(graph)
-    pieces = min(cores(), 4) if len(subjects.links) >= PIECE_LINKS else 1
-    cuts = subjects.cuts(pieces)
-
-    def piece(lo: int, hi: int) -> Callable[[Path], None]:
-        head = [header] if lo == 0 and header else []
-        return lambda out: write_text(out, chain(head, _text(subjects, syntax, lo, hi)))
-
-    write_in_pieces(path, list(starmap(piece, pairwise(cuts))))
-
-
 @register_exporter("ntriples", "graph.nt")
 def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
     """Sorted N-Triples: byte-identical for the same graph."""
-    _write(graph, path, NTRIPLES)
+    write_text(path, ntriples_chunks(graph))
 
 
 @register_exporter("turtle", "graph.ttl")
@@ -397,4 +329,4 @@ def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
     Resource IRIs stay `<…>`: as prefixed names their percent signs, slashes and a final
     dot would need backslash escapes, which some parsers (rdflib 7) misread.
     """
-    _write(graph, path, TURTLE, _TURTLE_PREFIXES)
+    write_text(path, turtle_chunks(graph))

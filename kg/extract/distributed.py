@@ -22,10 +22,10 @@ from kg.extract.parallel import (
     Found,
     batches,
     extract_found,
+    forks,
     in_order,
     one_blas_thread,
 )
-from kg.processes import forks
 from kg.types import Extraction, Paper
 
 LOCAL = "local:"

@@ -10,6 +10,7 @@ input size and the output order is the input order whatever the number of worker
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -17,7 +18,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from kg.processes import forks, pool_context
 from kg.types import Extraction, Link, Mention, Paper
 
 # What a worker sends back per paper: everything an Extraction holds but the Paper.
@@ -78,6 +78,22 @@ def batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
     iterator = iter(papers)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def pool_context() -> Any:
+    """`fork` where it exists, else `spawn`.
+
+    Forked workers start at once and need no `if __name__ == "__main__"` guard in the
+    caller's script (spawn and forkserver re-import it). A worker only runs the pipeline
+    it loads itself, never a lock or thread the parent may hold (a progress bar's monitor).
+    """
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def forks() -> bool:
+    """Whether worker processes started here are forked (and inherit what the parent loaded)."""
+    return bool(pool_context().get_start_method() == "fork")
 
 
 def extract_parallel(
