@@ -59,7 +59,7 @@ def test_annotations_join_the_seed_texts() -> None:
 def test_training_smoke(tmp_path: Path) -> None:
     files = seeds_or_skip()
     from kg.extract.pipeline import extract_paper, load_pipeline
-    from kg.train.model import ModelSize, assemble, train_ner
+    from kg.train.model import ModelSize, assemble, train_ner, trained_layers
 
     records = list(join_gold(files, split="train"))[:12]
     ner = train_ner(
@@ -73,6 +73,11 @@ def test_training_smoke(tmp_path: Path) -> None:
     assert "tagger" in nlp.pipe_names and "kg_model_spans" in nlp.pipe_names
     ex = extract_paper(Paper("p", "", "Code at https://github.com/x/y. We use BERT on GLUE."), nlp)
     assert {m.text for m in ex.mentions} >= {"https://github.com/x/y"}
+    # `kg train --keep-tagger`: the trained layers alone, assembled again, keep their weights.
+    again = assemble(trained_layers(model, tmp_path / "layers"), tmp_path / "again")
+    for layer in ("tok2vec", "tagger"):
+        assert (again / layer / "model").read_bytes() == (model / layer / "model").read_bytes()
+    assert load_pipeline(again).pipe_names == nlp.pipe_names
 
 
 @pytest.mark.parametrize("split", ["train", "dev"])

@@ -317,6 +317,7 @@ def build_gazetteer(
     curated: Path,
     out: Path,
     annotated: Iterable[Iterable[dict[str, Any]]] = (),
+    omissions: Iterable[dict[str, Any]] = (),
 ) -> dict[str, int]:
     """Write the gazetteer TSV (label, name, sources) and return counts per label.
 
@@ -325,8 +326,11 @@ def build_gazetteer(
     `annotated` holds sets of annotated records (the seeds' train split, the synthetic
     abstracts), each judged on its own texts: sets annotated at different times differ
     in what they mark (the seeds mark `reward model`, the synthetic abstracts do not),
-    and pooled, one set's habits would hide the other's reliable names.
+    and pooled, one set's habits would hide the other's reliable names. A listed name
+    (neither curated nor from annotations) that the annotators of `omissions` pass over is
+    left out (`unmarked_names`): `inference time`, `BLEU score` where `BLEU` is the name.
     """
+    sets = [list(records) for records in annotated]
     votes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     surface: dict[str, str] = {}
     curated_labels: dict[str, str] = {}
@@ -334,7 +338,7 @@ def build_gazetteer(
         curated_labels[row["name"]] = row["label"]
         votes[row["name"]][row["label"]].add("kg-curated")
     # Names our own annotations label reliably vote like a curated list does.
-    for records in annotated:
+    for records in sets:
         for label, name, source in names_from_annotations(records):
             votes[name][label].add(source)
             curated_labels.setdefault(name, label)
@@ -345,11 +349,18 @@ def build_gazetteer(
             if acceptable(lab, name):
                 votes[name][lab].add(source)
                 surface.setdefault(name, name)
+    listed = {
+        name: curated_labels.get(name) or max(sorted(by_label), key=lambda lab: len(by_label[lab]))
+        for name, by_label in votes.items()
+    }
+    # A listed name our annotators keep passing over is not one under ANNOTATION.md.
+    outside = {name: label for name, label in listed.items() if name not in curated_labels}
+    passed_over = unmarked_names(list(omissions), outside)
     rows: list[tuple[str, str, str]] = []
     for name, by_label in votes.items():
-        label = curated_labels.get(name) or max(
-            sorted(by_label), key=lambda lab: len(by_label[lab])
-        )
+        label = listed[name]
+        if name in passed_over:
+            continue
         rows.append((label, name, ",".join(sorted(set().union(*by_label.values())))))
     rows.sort()
     _write_rows(out, rows)
@@ -407,3 +418,55 @@ def names_from_annotations(
         total = sum(len(pattern.findall(text)) for text in texts)
         if total and hits / total >= min_precision:
             yield label, name, "kg-annotations"
+
+
+_WORD = re.compile(r"[A-Za-z0-9](?:[\w@#+\-/.']*[\w@#+])?")
+
+
+def _key(text: str, case: bool) -> str:
+    return " ".join(_WORD.findall(text if case else text.lower()))
+
+
+def unmarked_names(
+    records: list[dict[str, Any]],
+    names: dict[str, str],
+    min_seen: int = 3,
+    max_marked: float = 0.2,
+) -> set[str]:
+    """The names (name → label) that the annotators of `records` pass over.
+
+    A name is passed over when its words occur at least `min_seen` times in the texts and
+    under `max_marked` of those occurrences lie inside an annotated mention (any label; the
+    name may be part of a longer one, `sentiment analysis` in `multimodal sentiment
+    analysis`). Words are compared as the gazetteer matches them
+    (kg.extract.phrases.match_attr): in lower case, but proper-looking and dataset names
+    case-sensitively (`MATH` is not `math`).
+    """
+    from kg.extract.phrases import match_attr
+
+    keys: dict[tuple[str, bool], list[str]] = defaultdict(list)
+    for name, label in names.items():
+        case = match_attr(label, name) == "ORTH"
+        keys[_key(name, case), case].append(name)
+    longest = min(6, max((len(key.split()) for key, _ in keys), default=0))
+    seen: Counter[tuple[str, bool]] = Counter()
+    marked: Counter[tuple[str, bool]] = Counter()
+    for record in records:
+        for field in ("title", "abstract"):
+            spans = [(m["start"], m["end"]) for m in record["mentions"] if m["field"] == field]
+            for case in (True, False):
+                words = list(_WORD.finditer(record[field] if case else record[field].lower()))
+                for i in range(len(words)):
+                    for n in range(1, min(longest, len(words) - i) + 1):
+                        key = (" ".join(w[0] for w in words[i : i + n]), case)
+                        if key not in keys:
+                            continue
+                        seen[key] += 1
+                        begin, end = words[i].start(), words[i + n - 1].end()
+                        marked[key] += any(a <= begin and end <= b for a, b in spans)
+    return {
+        name
+        for key, listed in keys.items()
+        if seen[key] >= min_seen and marked[key] < max_marked * seen[key]
+        for name in listed
+    }

@@ -283,6 +283,15 @@ def assemble(ner_dir: Path, out: Path) -> Path:
     return out
 
 
+def trained_layers(pipeline: Path, out: Path) -> Path:
+    """Save the trained layers (tok2vec, tagger or ner) of the pipeline at `pipeline` alone to `out`."""
+    nlp = load_trained(pipeline)
+    for name in [n for n in nlp.pipe_names if n not in ("tok2vec", "tagger", "ner")]:
+        nlp.remove_pipe(name)
+    nlp.to_disk(out)
+    return out
+
+
 def load_trained(path: Path) -> Any:
     """A trained pipeline folder loaded with the kg components registered."""
     import spacy
