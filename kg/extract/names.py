@@ -358,10 +358,8 @@ def build_gazetteer(
     passed_over = unmarked_names(list(omissions), outside)
     rows: list[tuple[str, str, str]] = []
     for name, by_label in votes.items():
-        label = listed[name]
-        if name in passed_over:
-            continue
-        rows.append((label, name, ",".join(sorted(set().union(*by_label.values())))))
+        if name not in passed_over:
+            rows.append((listed[name], name, ",".join(sorted(set().union(*by_label.values())))))
     rows.sort()
     _write_rows(out, rows)
     counts: dict[str, int] = defaultdict(int)
