@@ -332,7 +332,6 @@ def build_gazetteer(
     """
     sets = [list(records) for records in annotated]
     votes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    surface: dict[str, str] = {}
     curated_labels: dict[str, str] = {}
     for row in _tsv(curated):
         curated_labels[row["name"]] = row["label"]
@@ -348,7 +347,6 @@ def build_gazetteer(
                 lab = "BENCHMARK"
             if acceptable(lab, name):
                 votes[name][lab].add(source)
-                surface.setdefault(name, name)
     listed = {
         name: curated_labels.get(name) or max(sorted(by_label), key=lambda lab: len(by_label[lab]))
         for name, by_label in votes.items()
@@ -452,11 +450,13 @@ def unmarked_names(
     for record in records:
         for field in ("title", "abstract"):
             spans = [(m["start"], m["end"]) for m in record["mentions"] if m["field"] == field]
-            for case in (True, False):
-                words = list(_WORD.finditer(record[field] if case else record[field].lower()))
-                for i in range(len(words)):
-                    for n in range(1, min(longest, len(words) - i) + 1):
-                        key = (" ".join(w[0] for w in words[i : i + n]), case)
+            # Offsets are taken in the text as written (lower-casing can change its length).
+            words = list(_WORD.finditer(record[field]))
+            cased = [w[0] for w in words]
+            for case, forms in ((True, cased), (False, [w.lower() for w in cased])):
+                for i in range(len(forms)):
+                    for n in range(1, min(longest, len(forms) - i) + 1):
+                        key = (" ".join(forms[i : i + n]), case)
                         if key not in keys:
                             continue
                         seen[key] += 1
