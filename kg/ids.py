@@ -64,11 +64,18 @@ _COMMON_WORDS = frozenset(
 )
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _unless_combining(match: re.Match[str]) -> str:
+    return "" if unicodedata.combining(match[0]) else match[0]
+
+
 def normalise_title(text: str) -> str:
     """Lower case, accents folded, everything but letters and digits collapsed to one space."""
-    if not text.isascii():  # ASCII has nothing to fold: skip the per-character pass
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # ASCII has nothing to fold
+        # Only non-ASCII characters can be combining marks: look at those alone.
+        text = _NON_ASCII.sub(_unless_combining, unicodedata.normalize("NFKD", text))
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 

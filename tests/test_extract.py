@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from typing import Any
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from kg.export.jsonl import problems, to_record
 from kg.extract.abbreviations import best_long_form
 from kg.extract.pipeline import COMPONENTS, doc_text, extract_paper
-from kg.types import Paper
+from kg.types import Mention, Paper
 
 
 def paper(abstract: str, title: str = "") -> Paper:
@@ -147,6 +148,12 @@ def test_output_follows_the_contract(nlp: Any) -> None:
     )
     record = to_record(ex)
     assert problems(record) == []
+    # Every field of the records, in declaration order (to_record spells them out).
+    assert record["mentions"] == [asdict(m) for m in ex.mentions]
+    assert [e for link in record["links"] for e in link["evidence"]] == [
+        asdict(e) for link in ex.links for e in link.evidence
+    ]
+    assert all(list(m) == [f.name for f in fields(Mention)] for m in record["mentions"])
     for link in record["links"]:
         assert link["evidence"], link
         for evidence in link["evidence"]:

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-import pytest
+import unicodedata
 
-from kg.ids import entity_id, fold, normalise_url, paper_id
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kg.ids import entity_id, fold, normalise_title, normalise_url, paper_id
 
 
 @pytest.mark.parametrize(
@@ -25,6 +29,21 @@ def test_paper_id_hashes_normalised_title_then_abstract() -> None:
     assert paper_id({"title": "A Title"}).startswith("t:")
     assert paper_id({"title": "", "abstract": "Some text."}).startswith("a:")
     assert paper_id({"title": "A Title"}) != paper_id({"title": "Another Title"})
+
+
+@given(st.text())
+def test_normalise_title_drops_combining_marks_only(text: str) -> None:
+    # The definition, spelled out character by character.
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    expected = " ".join(
+        "".join(c if c in "0123456789abcdefghijklmnopqrstuvwxyz" else " " for c in bare).split()
+    )
+    assert normalise_title(text) == expected
+
+
+def test_normalise_title_folds_accents() -> None:
+    assert normalise_title("Économie  des Réseaux—α") == "economie des reseaux"
 
 
 @pytest.mark.parametrize(
