@@ -14,7 +14,7 @@ from spacy.util import filter_spans
 from kg.extract.names import load_gazetteer
 from kg.extract.phrases import Pattern, Trie, build_tries, compile_patterns, find, source_digest
 from kg.extract.task_cues import VAGUE
-from kg.extract.tokens import token_table
+from kg.extract.tokens import TokenTable, capitalised_anyway, title_start, token_table
 from kg.ids import fold
 
 # `Llama-3` + `-8B`, `-70B-Instruct`, `-base`: size and variant suffixes are part of a model name.
@@ -156,12 +156,24 @@ def spelling_keys(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {key: label for key, label in keys.items() if key not in clashes}
 
 
+def _ordinary_capitalised(t: TokenTable, start: int, end: int, body: int) -> bool:
+    """A one-word match (`Beauty`, `Exchange`) that may be an ordinary word: capitalised
+    anyway, or part of a longer capitalised name (`Stack Exchange`)."""
+    if end - start != 1 or not (t.texts[start].isalpha() and t.texts[start].istitle()):
+        return False
+    beside = [k for k in (start - 1, end) if 0 <= k < len(t) and not t.blank[k]]
+    return capitalised_anyway(t, start, body) or any(
+        t.texts[k][:1].isupper() and not t.punct[k] for k in beside
+    )
+
+
 def respelled(doc: Doc, keys: dict[str, str]) -> list[Span]:
     """Spans of the words (letters, digits and hyphens with no space between; not plain
     lower-case words) whose identity key names a listed name."""
     t = token_table(doc)
     texts, spaced, size = t.texts, t.spaced, len(t.texts)
     found: list[Span] = []
+    body = title_start(t)
     i = 0
     while i < size:
         j = i
@@ -171,7 +183,8 @@ def respelled(doc: Doc, keys: dict[str, str]) -> list[Span]:
                 break
         if j > i and texts[i] != "-" and texts[j - 1] != "-":
             word = texts[i] if j == i + 1 else t.span_text(i, j)
-            if word != word.lower() or not word.isalpha():
+            # A capitalised `Multiple` or `Mutual` is no respelling of `MultiPL-E` or `MuTual`.
+            if not capitalised_anyway(t, i, body) and (word != word.lower() or not word.isalpha()):
                 label = keys.get(fold(word))
                 if label is not None:
                     found.append(Span(doc, i, j, label=label))
@@ -210,10 +223,13 @@ class GazetteerMatcher:
         if self._tries is None:
             self._tries = build_tries(self.patterns)
         t = token_table(doc)
+        body = title_start(t)
         spans = [
             grow(doc, Span(doc, start, end, label=label))
             for trie, words in ((self._tries["ORTH"], t.texts), (self._tries["LOWER"], t.lowers))
             for label, start, end in find(trie, words)
+            if label not in ("DATASET", "BENCHMARK")
+            or not _ordinary_capitalised(t, start, end, body)
         ]
         spans += respelled(doc, self.spellings)
         doc.spans["kg_gazetteer"] = filter_spans(spans)

@@ -84,3 +84,15 @@ def _read(doc: Doc) -> TokenTable:
         blank=[w.isspace() for w in texts],
         sent_starts=[0] + [i for i, flag in enumerate(sent) if flag == 1 and i > 0],
     )
+
+
+def title_start(t: TokenTable) -> int:
+    """The first token of the abstract (after the title and the break)."""
+    return next((k + 1 for k, word in enumerate(t.texts) if "\n\n" in word), 0)
+
+
+def capitalised_anyway(t: TokenTable, i: int, body: int) -> bool:
+    """Whether token `i` is a plain capitalised word (`Multiple`) where every word or the
+    first is capitalised: in the title (before token `body`) or first in its sentence."""
+    word = t.texts[i]
+    return word.isalpha() and word.istitle() and (i < body or t.sentence(i)[0] == i)

@@ -1,0 +1,286 @@
+"""Unknown names that the words around them mark as data or metrics.
+
+"datasets like LogiQA and ReClor", "a test set, SPMSD", "the CUB and NABirds datasets",
+"two real-world datasets, Amazon and Taobao", "the Massive Text Embedding Benchmark",
+"trained on JFT", "a novel metric GroundingScore": each names one or more datasets,
+benchmarks or metrics that no list needs to know.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from kg.extract.shapes import GLUE, label_from_context, name_run, strongly_named
+from kg.extract.tokens import TokenTable, title_start, token_table
+
+# Words after which an unknown name is data: "trained on JFT", "results on AR-LSAT".
+_ON_DATA = frozenset(
+    {
+        "trained",
+        "pretrained",
+        "pre-trained",
+        "fine-tuned",
+        "finetuned",
+        "evaluated",
+        "evaluate",
+        "evaluating",
+        "tested",
+        "experiments",
+        "results",
+        "performance",
+        "accuracy",
+        "benchmarked",
+    }
+)
+_DATA_HEADS = frozenset(
+    [
+        "dataset",
+        "datasets",
+        "corpus",
+        "corpora",
+        "collection",
+        "collections",
+        "set",
+        "sets",
+        "benchmark",
+        "benchmarks",
+        "suite",
+        "suites",
+        "leaderboard",
+        "leaderboards",
+        "testbed",
+        "testbeds",
+    ]
+)
+_AMOUNT = re.compile(r"^[\d.,]+[%KMBkmbx]?$")  # `24`, `1B`, `10%`: amounts, not names
+_EXAMPLES = frozenset({"like", "including", "e.g.", "e.g.,", "namely", "such"})
+
+
+# Words that make the names beside them metrics: "a novel metric GroundingScore", "the CHES score".
+# `scores` and `measures` are left out: after a name they are mostly verbs ("X scores 80%").
+_METRIC_HEADS = frozenset(["metric", "metrics", "score", "measure"])
+
+
+def _data_label(t: TokenTable, i: int) -> str | None:
+    """DATASET or BENCHMARK when token `i` ends a data word (`datasets`, `test set`), METRIC
+    when it is a metric word, else None."""
+    if t.lowers[i] in _METRIC_HEADS:
+        return "METRIC"
+    if t.lowers[i] not in _DATA_HEADS:
+        return None
+    label = label_from_context(t.span_text(max(0, i - 1), i + 1))
+    return label if label != "METHOD" else None
+
+
+def _runs_after(
+    doc: Doc, t: TokenTable, start: int, label: str, limit: int = 6, strong: bool = True
+) -> list[Span]:
+    """Strongly named runs (any name runs unless `strong`) from `start` on, in a list joined
+    by commas, `and` and `or`."""
+    found: list[Span] = []
+    i = start
+    while i < len(t) and len(found) < limit:
+        run = name_run(t, i)
+        if (
+            run is None
+            or strong
+            and not strongly_named(t.span_text(*run))
+            or _AMOUNT.match(t.texts[run[0]])
+        ):
+            break
+        found.append(Span(doc, run[0], run[1], label=label, kb_id="data"))
+        i = run[1]
+        while i < len(t) and t.lowers[i] in (",", "and", "or"):
+            i += 1
+    return found
+
+
+def _word_before(t: TokenTable, end: int) -> tuple[int, int] | None:
+    """The strongly named word (tokens with no space between them) ending at token `end`."""
+    start = end
+    while start > 0:
+        before = start - 1
+        if (
+            start < end
+            and t.spaced[before]
+            or t.blank[before]  # the title/abstract break, a line break
+            or t.punct[before]
+            and t.texts[before] not in GLUE
+        ):
+            break
+        start = before
+    while start < end and t.texts[start] in GLUE:
+        start += 1
+    if start == end or not strongly_named(t.span_text(start, end)) or _AMOUNT.match(t.texts[start]):
+        return None
+    return start, end
+
+
+# Capitalised words that do not name data: determiners, languages, domains, and the like
+# ("Our dataset", "English corpora", "Medical datasets").
+_NOT_NAME_WORDS = """
+a an the this these those that our their its we they it all both each every any some several
+many most other such existing public new novel large small standard popular common real
+synthetic english chinese german french spanish japanese korean arabic russian hindi
+multilingual medical clinical biomedical financial legal scientific among in on of for with
+and or from to by using via
+"""
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+
+
+def _capitalised_before(t: TokenTable, end: int, limit: int = 4) -> tuple[int, int] | None:
+    """A run of up to `limit` capitalised words ending at token `end` ("Harry Potter",
+    "Heritage Health"), none of them a word in `_NOT_NAMES` and none starting a sentence
+    or the abstract."""
+    start = end
+    while start > 0 and end - start < limit:
+        word = t.texts[start - 1]
+        if (
+            t.punct[start - 1]
+            or t.blank[start - 1]
+            or not word[0].isupper()
+            or not any(c.isalpha() for c in word)
+            or word.lower() in _NOT_NAMES
+            or _AMOUNT.match(word)
+        ):
+            break
+        start -= 1
+        if t.sentence(start)[0] == start:  # a sentence's first word is capitalised anyway
+            break
+    if start == end or t.sentence(start)[0] == start and not strongly_named(t.texts[start]):
+        return None
+    return start, end
+
+
+def _runs_before(doc: Doc, t: TokenTable, end: int, label: str, limit: int = 6) -> list[Span]:
+    """Names ending at `end`, in a list joined by commas, `and` and `or`: strongly named
+    words ("POKEC-Z, POKEC-N and NBA (datasets)"), an abbreviation in brackets ("(PAPI)
+    dataset"), or runs of capitalised words ("UCI Adult and Heritage Health datasets")."""
+    found: list[Span] = []
+    while end > 0 and len(found) < limit:
+        bracketed = t.texts[end - 1] == ")"
+        word = _word_before(t, end - 1 if bracketed else end)
+        if word is None and not bracketed and label != "METRIC":
+            word = _capitalised_before(t, end)
+        if word is None or bracketed and (word[0] == 0 or t.texts[word[0] - 1] != "("):
+            break
+        found.append(Span(doc, word[0], word[1], label=label, kb_id="data"))
+        end = word[0] - 1 if bracketed else word[0]
+        joined = end
+        while end > 0 and t.lowers[end - 1] in (",", "and", "or"):
+            end -= 1
+        if bracketed or end == joined:
+            break
+    return found
+
+
+# Words before a plural data word after which a list of names follows: "two datasets Yelp and LastFM".
+_QUANTITIES = frozenset(
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "several",
+        "multiple",
+        "various",
+        "diverse",
+        "public",
+        "standard",
+        "popular",
+        "real-world",
+        "large-scale",
+        "widely-used",
+        "the",
+        "these",
+        "both",
+    ]
+)
+
+
+# Capitalised heads that end a name of data: "the Massive Text Embedding Benchmark".
+_NAME_HEADS = {
+    "Benchmark": "BENCHMARK",
+    "Challenge": "BENCHMARK",
+    "Suite": "BENCHMARK",
+    "Dataset": "DATASET",
+    "Corpus": "DATASET",
+}
+
+
+def _headed_name(doc: Doc, t: TokenTable, i: int) -> Span | None:
+    """The name ending in the capitalised head at token `i` ("AI2 Reasoning Challenge",
+    "Vicuna Benchmark"), when a word that is not capitalised comes before it.
+
+    A single strongly named word keeps its own name ("MUSE Benchmark" names MUSE).
+    """
+    run = _capitalised_before(t, i)
+    if run is None or run[0] == 0 or t.texts[run[0] - 1][0].isupper():
+        return None
+    if run[1] - run[0] == 1 and strongly_named(t.texts[run[0]]):
+        return None
+    return Span(doc, run[0], i + 1, label=_NAME_HEADS[t.texts[i]], kb_id="data")
+
+
+def _hyphenated_before(t: TokenTable, i: int) -> str:
+    """The lower-case word before token `i`, with its hyphenated parts ("real-world" is
+    three tokens)."""
+    start = i - 1
+    while (
+        start >= 2
+        and t.texts[start - 1] == "-"
+        and not t.spaced[start - 2]
+        and not t.spaced[start - 1]
+    ):
+        start -= 2
+    return t.span_text(start, i).lower()
+
+
+def data_names(doc: Doc) -> list[Span]:
+    """Unknown names that the words around them mark as data.
+
+    "datasets like LogiQA and ReClor", "a test set, SPMSD", "benchmark (X)", "datasets: A, B",
+    "two datasets Yelp and LastFM" and "the CUB and NABirds datasets" take the label of the
+    data word; "trained on JFT" and "results on X" give DATASET.
+    """
+    t = token_table(doc)
+    found: list[Span] = []
+    body = title_start(t)  # titles capitalise every word: headed names only in the abstract
+    for i in range(len(t) - 1):
+        after = t.lowers[i + 1]
+        if i >= body and t.texts[i] in _NAME_HEADS and (headed := _headed_name(doc, t, i)):
+            found.append(headed)
+        label = _data_label(t, i)
+        if label is None:
+            if t.lowers[i] in _ON_DATA and after == "on":
+                found += _runs_after(doc, t, i + 2, "DATASET")
+            continue
+        counted = (
+            t.lowers[i].endswith("s")
+            and i > 0
+            and (_hyphenated_before(t, i) in _QUANTITIES or t.lowers[i - 1].isdigit())
+        )
+        if after in _EXAMPLES:
+            skip = 2 if after == "such" and i + 2 < len(t) else 1
+            found += _runs_after(doc, t, i + 1 + skip, label)
+        elif counted and t.texts[i + 1] in (",", ":"):
+            # "two real-world datasets, Amazon and Taobao": the list the count announces.
+            found += _runs_after(doc, t, i + 2, label, strong=False)
+        elif t.texts[i + 1] in (",", ":", "(") and t.texts[i][0].islower():
+            # A bracket or a colon opens a list; after a comma comes one name in apposition.
+            found += _runs_after(doc, t, i + 2, label, limit=1 if after == "," else 6)
+        elif counted:
+            # "two datasets Yelp and LastFM": after a counted data word, any name starts the list.
+            found += _runs_after(doc, t, i + 1, label, strong=False)
+        elif i > 0 and t.lowers[i - 1] in ("new", "novel", "proposed", "our"):
+            found += _runs_after(doc, t, i + 1, label, limit=1)  # "a novel metric GroundingScore"
+        if t.texts[i][0].islower():
+            found += _runs_before(doc, t, i, label)
+    return found
