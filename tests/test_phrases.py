@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,9 +14,24 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.names import load_gazetteer
-from kg.extract.phrases import build_tries, compile_patterns, find, pattern_doc
+from kg.extract.phrases import build_tries, compile_patterns, find, pattern_doc, variants
 
 WORDS = ["a", "b", "c", "d", "-"]
+
+
+@pytest.mark.parametrize(
+    ("label", "name", "forms"),
+    [
+        ("METHOD", "GNN", ["GNN", "GNNs"]),
+        ("METRIC", "accuracy", ["accuracy", "accuracies"]),
+        ("METRIC", "error rate", ["error rate", "error rates"]),
+        ("METRIC", "BLEU", ["BLEU"]),
+        ("METRIC", "F1", ["F1"]),
+        ("DATASET", "ImageNet", ["ImageNet"]),
+    ],
+)
+def test_names_match_in_the_plurals_papers_write(label: str, name: str, forms: list[str]) -> None:
+    assert variants(label, name) == forms
 
 
 def test_patterns_are_tokenized_as_the_tokenizer_would(nlp: Any) -> None:

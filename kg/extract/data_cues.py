@@ -2,8 +2,8 @@
 
 "datasets like LogiQA and ReClor", "a test set, SPMSD", "the CUB and NABirds datasets",
 "two real-world datasets, Amazon and Taobao", "the Massive Text Embedding Benchmark",
-"trained on JFT", "a novel metric GroundingScore": each names one or more datasets,
-benchmarks or metrics that no list needs to know.
+"trained on JFT", "a novel metric GroundingScore", "in terms of HR and NDCG": each names
+one or more datasets, benchmarks or metrics that no list needs to know.
 """
 
 from __future__ import annotations
@@ -261,6 +261,9 @@ def data_names(doc: Doc) -> list[Span]:
         if label is None:
             if t.lowers[i] in _ON_DATA and after == "on":
                 found += _runs_after(doc, t, i + 2, "DATASET")
+            elif t.lowers[i] == "terms" and i > 0 and t.lowers[i - 1] == "in" and after == "of":
+                # "in terms of HR, NDCG, MRR, and Recall": coined names there are measures.
+                found += _runs_after(doc, t, i + 2, "METRIC")
             continue
         counted = (
             t.lowers[i].endswith("s")

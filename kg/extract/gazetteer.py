@@ -135,9 +135,35 @@ def extend_task(doc: Doc, span: Span, limit: int = 3) -> Span:
     return span if start == span.start else Span(doc, start, span.end, label=span.label_)
 
 
+_TOP_K = re.compile(r"^[Tt]op-?\d+$")
+
+
+def extend_metric(doc: Doc, span: Span) -> Span:
+    """The METRIC span grown over a `top-1` or `top-5` before it: the metric is top-k accuracy."""
+    start = span.start
+    if start >= 1 and _TOP_K.match(doc[start - 1].text) and doc[start - 1].whitespace_:
+        return Span(doc, start - 1, span.end, label=span.label_)
+    three = doc[start - 3 : start] if start >= 3 else None
+    if (
+        three is not None
+        and three[0].lower_ == "top"
+        and three[1].text == "-"
+        and three[2].is_digit
+        and not three[0].whitespace_
+        and not three[1].whitespace_
+        and three[2].whitespace_
+    ):
+        return Span(doc, start - 3, span.end, label=span.label_)
+    return span
+
+
 def grow(doc: Doc, span: Span) -> Span:
     """A matched name grown over the words that belong to it."""
-    return extend_task(doc, span) if span.label_ == "TASK" else extend_suffix(doc, span)
+    if span.label_ == "TASK":
+        return extend_task(doc, span)
+    if span.label_ == "METRIC":
+        return extend_metric(doc, span)
+    return extend_suffix(doc, span)
 
 
 def spelling_keys(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:

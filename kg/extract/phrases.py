@@ -30,7 +30,7 @@ _END = ""
 # the more specific thing; `filter_spans` keeps the first of equal spans.
 LABEL_ORDER = ("METHOD", "DATASET", "BENCHMARK", "METRIC", "TASK")
 # Bump when the compiled form changes, so shipped patterns of an older form are rebuilt.
-_FORMAT = "1"
+_FORMAT = "2"
 
 
 def match_attr(label: str, name: str) -> str:
@@ -41,10 +41,14 @@ def match_attr(label: str, name: str) -> str:
 
 
 def variants(label: str, name: str) -> list[str]:
-    """The name and its plural where plurals are written (`GNNs`, `diffusion models`)."""
+    """The name and its plural where plurals are written (`GNNs`, `diffusion models`,
+    `accuracies`, `error rates`)."""
     forms = [name]
     if label in ("METHOD", "TASK") and not name.endswith("s"):
         forms.append(name + "s")
+    elif label == "METRIC" and name[-1:].islower() and not name.endswith("s"):
+        consonant_y = name.endswith("y") and name[-2:-1] not in tuple("aeiou")
+        forms.append(name[:-1] + "ies" if consonant_y else name + "s")
     return forms
 
 

@@ -78,16 +78,25 @@ def label_from_head(phrase: str) -> str | None:
 
 
 def _pair_labels(
-    abbrevs: list[Span], known: dict[tuple[int, int], str], ruled: dict[tuple[int, int], str]
+    abbrevs: list[Span],
+    known: dict[tuple[int, int], str],
+    ruled: dict[tuple[int, int], str],
+    listed: set[tuple[int, int]],
 ) -> dict[str, str | None]:
     """The label of each abbreviation pair (by `kb_id_`), in this order of precedence: a label
     any component gives the long form (`known`), one a rule gives the short form (`ruled`:
     "(PAPI) dataset", a listed abbreviation), the long form's head word, the model's label
-    of the short form."""
+    of the short form; `listed` are the gazetteer's spans."""
     labels: dict[str, str | None] = {}
     for span in abbrevs:
-        if span.label_ == "LONG" and (span.start, span.end) in known:
-            labels[span.kb_id_] = known[(span.start, span.end)]
+        key = (span.start, span.end)
+        if span.label_ == "LONG" and key in known:
+            label = known[key]
+            if label == "METHOD" and key not in listed and label_from_head(span.text) == "METRIC":
+                # A METHOD is the model's (or a naming cue's) default; a measure's head word
+                # says more: "constraint satisfaction rate (CSR)", "… Index (HVI)".
+                label = "METRIC"
+            labels[span.kb_id_] = label
     for span in abbrevs:
         if span.label_ == "SHORT" and span.kb_id_ not in labels and (span.start, span.end) in ruled:
             labels[span.kb_id_] = ruled[(span.start, span.end)]
@@ -124,7 +133,7 @@ def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
     )
     known = ruled | {(s.start, s.end): s.label_ for s in groups["kg_model"]}
     abbrevs = groups["kg_abbrevs"]
-    pair_labels = _pair_labels(abbrevs, known, ruled)
+    pair_labels = _pair_labels(abbrevs, known, ruled, listed)
     text = token_table(doc).text
     long_forms = {s.kb_id_: text[s.start_char : s.end_char] for s in abbrevs if s.label_ == "LONG"}
     # A short form found by another component (a title's lead name `LoL: …`) still names
