@@ -28,6 +28,9 @@ WORDS = ["a", "b", "c", "d", "-"]
         ("METRIC", "BLEU", ["BLEU"]),
         ("METRIC", "F1", ["F1"]),
         ("DATASET", "ImageNet", ["ImageNet"]),
+        ("METRIC", "top-1 error", ["top-1 error", "top-1 errors"]),  # no letters round the hyphen
+        ("METHOD", "fine-tuning", ["fine-tuning", "fine-tunings", "fine tuning", "fine tunings"]),
+        ("METHOD", "Mask R-CNN", ["Mask R-CNN", "Mask R-CNNs"]),  # matched as written
     ],
 )
 def test_names_match_in_the_plurals_papers_write(label: str, name: str, forms: list[str]) -> None:

@@ -30,7 +30,7 @@ _END = ""
 # the more specific thing; `filter_spans` keeps the first of equal spans.
 LABEL_ORDER = ("METHOD", "DATASET", "BENCHMARK", "METRIC", "TASK")
 # Bump when the compiled form changes, so shipped patterns of an older form are rebuilt.
-_FORMAT = "2"
+_FORMAT = "3"
 
 
 def match_attr(label: str, name: str) -> str:
@@ -40,15 +40,25 @@ def match_attr(label: str, name: str) -> str:
     return "LOWER"
 
 
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])", re.I)
+
+
 def variants(label: str, name: str) -> list[str]:
     """The name and its plural where plurals are written (`GNNs`, `diffusion models`,
-    `accuracies`, `error rates`)."""
-    forms = [name]
-    if label in ("METHOD", "TASK") and not name.endswith("s"):
-        forms.append(name + "s")
-    elif label == "METRIC" and name[-1:].islower() and not name.endswith("s"):
-        consonant_y = name.endswith("y") and name[-2:-1] not in tuple("aeiou")
-        forms.append(name[:-1] + "ies" if consonant_y else name + "s")
+    `accuracies`, `error rates`), and for words matched in lower case, also with spaces
+    for hyphens between letters (`problem solving` for `Problem-Solving`)."""
+    spellings = [name]
+    if label in ("METHOD", "TASK", "METRIC") and match_attr(label, name) == "LOWER":
+        spaced = _HYPHEN.sub(" ", name)
+        spellings += [spaced] if spaced != name else []
+    forms = []
+    for form in spellings:
+        forms.append(form)
+        if label in ("METHOD", "TASK") and not form.endswith("s"):
+            forms.append(form + "s")
+        elif label == "METRIC" and form[-1:].islower() and not form.endswith("s"):
+            consonant_y = form.endswith("y") and form[-2:-1] not in tuple("aeiou")
+            forms.append(form[:-1] + "ies" if consonant_y else form + "s")
     return forms
 
 
