@@ -67,3 +67,30 @@ def test_link_classifier_learns_saves_and_loads(blank: Any, tmp_path: Path) -> N
     assert loaded.score(["label=METHOD", "rule=uses"]) == pytest.approx(
         classifier.score(["label=METHOD", "rule=uses"]), abs=1e-5
     )
+
+
+def _relations(doc: Any) -> set[tuple[str, str]]:
+    return {(span.text, span.label_) for span in doc.spans["kg_relations"]}
+
+
+@pytest.mark.parametrize(
+    ("taught", "expected"),
+    [
+        # Never confident: the cue rules' relations stand.
+        ([], {("ResNet", "uses")}),
+        # Confident: the classifier's relation replaces the rules'.
+        (["compares_with"], {("ResNet", "compares_with")}),
+    ],
+)
+def test_the_rules_stand_where_the_classifier_is_not_confident(
+    nlp: Any, blank: Any, taught: list[str], expected: set[tuple[str, str]]
+) -> None:
+    from kg.extract.pipeline import doc_text
+    from kg.types import Paper
+
+    doc = nlp(doc_text(Paper("p", "A Study", "We use ResNet for the backbone.")))
+    assert _relations(doc) == {("ResNet", "uses")}
+    classifier = LinkClassifier(blank, "kg_links", threshold=0.5)
+    examples = [(["label=METHOD"], set(taught))] * 20
+    classifier.fit(examples, ["METHOD"] * len(examples), epochs=5)
+    assert _relations(classifier(doc)) == expected
