@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.data_cues import data_names
 from kg.extract.shapes import is_name_token, label_from_context, name_run, strongly_named
 from kg.extract.task_cues import phrase_tasks, title_tasks
+from kg.extract.title_methods import title_methods
 from kg.extract.tokens import TokenTable, token_table
 
 NAMING = frozenset({"named", "called", "dubbed", "termed", "coined", "namely", "nicknamed"})
@@ -110,6 +111,7 @@ class CueFinder:
         listed = {(s.start, s.end): s.label_ for s in doc.spans.get("kg_gazetteer", [])}
         if title_end:
             names += title_tasks(doc, t, title_end, listed)
+            names += title_methods(doc, t, title_end, listed)
         names += phrase_tasks(doc, t, listed)
         doc.spans["kg_cues"] = names
         doc.spans["kg_cue_words"] = cue_words

@@ -51,6 +51,7 @@ CONFIDENCE = {
     "reports": 0.7,
     "title": 0.9,
     "named": 0.9,
+    "title_method": 0.8,
     "our": 0.8,
     "proposing": 0.7,
     "compares_with": 0.6,
@@ -70,6 +71,8 @@ def _proposal(
     kind = cues.get((start, end))
     if kind in ("title", "named"):
         return kind
+    if kind == "title_method" and (start, end) not in gazetteer:
+        return kind  # a title's opening method that no list knows: the paper's own
     if start > 0 and table.lowers[start - 1] == "our":
         return "our"
     if (start, end) in gazetteer:
