@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,159 +10,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from kg.extract.growth import grow
 from kg.extract.names import load_gazetteer
 from kg.extract.phrases import Pattern, Trie, build_tries, compile_patterns, find, source_digest
-from kg.extract.task_cues import VAGUE
 from kg.extract.tokens import TokenTable, capitalised_anyway, title_start, token_table
 from kg.ids import fold
-
-# `Llama-3` + `-8B`, `-70B-Instruct`, `-base`: size and variant suffixes are part of a model name.
-_SUFFIX = re.compile(
-    r"^(?:\d+(?:\.\d+)?[BMKbmk]|[Ii]nstruct|[Cc]hat|[Bb]ase|[Ll]arge|[Ss]mall|v\d+(?:\.\d+)?|\d+x\d+[BMbm]?)$"
-)
-
-
-def extend_suffix(doc: Doc, span: Span) -> Span:
-    """The METHOD span grown over glued `-8B`, `-Instruct` … suffixes."""
-    end = span.end
-    while (
-        end + 1 < len(doc)
-        and doc[end].text == "-"
-        and not doc[end - 1].whitespace_
-        and not doc[end].whitespace_
-        and _SUFFIX.match(doc[end + 1].text)
-    ):
-        end += 2
-    return span if end == span.end else Span(doc, span.start, end, label=span.label_)
-
-
-# Setting and modality words that make a more specific task of a known one
-# (`unsupervised` + `representation learning`, `multi-choice` + `reading comprehension`).
-TASK_MODIFIERS = frozenset(
-    [
-        "unsupervised",
-        "supervised",
-        "self-supervised",
-        "semi-supervised",
-        "weakly-supervised",
-        "zero-shot",
-        "few-shot",
-        "one-shot",
-        "multi-label",
-        "multi-class",
-        "multimodal",
-        "multi-modal",
-        "cross-lingual",
-        "multilingual",
-        "cross-domain",
-        "open-domain",
-        "open-vocabulary",
-        "open-set",
-        "multi-choice",
-        "multiple-choice",
-        "long-context",
-        "long-form",
-        "fine-grained",
-        "session-based",
-        "aspect-based",
-        "target",
-        "multi-hop",
-        "multi-document",
-        "multi-turn",
-        "conversational",
-        "interactive",
-        "online",
-        "offline",
-        "real-time",
-        "video-based",
-        "text-based",
-        "knowledge-based",
-        "document-level",
-        "sentence-level",
-    ]
-)
-_TITLE_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "for",
-        "of",
-        "on",
-        "in",
-        "with",
-        "to",
-        "and",
-        "or",
-        "via",
-        "by",
-        "towards",
-        "from",
-        "at",
-    ]
-)
-
-
-def _modifier(doc: Doc, i: int, title_cased: bool) -> int:
-    """How many tokens ending at `i` form one task modifier (0 if none)."""
-    if (
-        i >= 2
-        and doc[i - 1].text == "-"
-        and not doc[i - 2].whitespace_
-        and not doc[i - 1].whitespace_
-        and doc[i].is_alpha
-        and doc[i - 2].is_alpha
-    ):
-        return 3 if f"{doc[i - 2].lower_}-{doc[i].lower_}" in TASK_MODIFIERS or title_cased else 0
-    token = doc[i]
-    if token.lower_ in TASK_MODIFIERS:
-        return 1
-    if title_cased and token.is_alpha and token.text[0].isupper() and not token.is_sent_start:
-        return 0 if token.lower_ in _TITLE_STOP or token.lower_ in VAGUE else 1
-    return 0
-
-
-def extend_task(doc: Doc, span: Span, limit: int = 3) -> Span:
-    """The TASK span grown leftwards over setting words and, in title case, capitalised ones."""
-    title_cased = all(t.text[0].isupper() for t in span if t.is_alpha)
-    start, words = span.start, 0
-    while start > 0 and words < limit:
-        size = _modifier(doc, start - 1, title_cased)
-        if size == 0:
-            break
-        start, words = start - size, words + 1
-    return span if start == span.start else Span(doc, start, span.end, label=span.label_)
-
-
-_TOP_K = re.compile(r"^[Tt]op-?\d+$")
-
-
-def extend_metric(doc: Doc, span: Span) -> Span:
-    """The METRIC span grown over a `top-1` or `top-5` before it: the metric is top-k accuracy."""
-    start = span.start
-    if start >= 1 and _TOP_K.match(doc[start - 1].text) and doc[start - 1].whitespace_:
-        return Span(doc, start - 1, span.end, label=span.label_)
-    three = doc[start - 3 : start] if start >= 3 else None
-    if (
-        three is not None
-        and three[0].lower_ == "top"
-        and three[1].text == "-"
-        and three[2].is_digit
-        and not three[0].whitespace_
-        and not three[1].whitespace_
-        and three[2].whitespace_
-    ):
-        return Span(doc, start - 3, span.end, label=span.label_)
-    return span
-
-
-def grow(doc: Doc, span: Span) -> Span:
-    """A matched name grown over the words that belong to it."""
-    if span.label_ == "TASK":
-        return extend_task(doc, span)
-    if span.label_ == "METRIC":
-        return extend_metric(doc, span)
-    return extend_suffix(doc, span)
 
 
 def spelling_keys(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
