@@ -28,8 +28,3 @@ def test_a_listed_word_inside_a_longer_capitalised_name_is_not_matched(nlp: Any)
     # `Exchange` is a listed dataset; `Stack Exchange` is another name.
     spans = gazetteer_spans(nlp, "A Study", "The data covers discussions on Stack Exchange.")
     assert ("Exchange", "DATASET") not in spans
-
-
-def test_top_k_is_part_of_the_accuracy_metric(nlp: Any) -> None:
-    spans = gazetteer_spans(nlp, "A Study", "It reaches 85% top-1 accuracy and 95% top-5 accuracy.")
-    assert {("top-1 accuracy", "METRIC"), ("top-5 accuracy", "METRIC")} <= spans

@@ -19,8 +19,14 @@ _SUFFIX = re.compile(
 )
 
 
+_SIZE = re.compile(r"^\d+(?:\.\d+)?[BM]$")
+# A size followed by these counts them, not the model: "GPT-4 70B tokens".
+_COUNTED = frozenset(["tokens", "parameters", "params", "words", "examples", "samples", "images"])
+
+
 def extend_suffix(doc: Doc, span: Span) -> Span:
-    """The METHOD span grown over glued `-8B`, `-Instruct` … suffixes."""
+    """The METHOD span grown over glued `-8B`, `-Instruct` … suffixes, and over a size after
+    a space when the name holds a digit (`Llama-3 8B`, `Nemotron-4 340B`)."""
     end = span.end
     while (
         end + 1 < len(doc)
@@ -30,6 +36,14 @@ def extend_suffix(doc: Doc, span: Span) -> Span:
         and _SUFFIX.match(doc[end + 1].text)
     ):
         end += 2
+    if (
+        end < len(doc)
+        and doc[end - 1].whitespace_
+        and _SIZE.match(doc[end].text)
+        and any(c.isdigit() for c in doc[span.start : end].text)
+        and (end + 1 == len(doc) or doc[end + 1].lower_ not in _COUNTED)
+    ):
+        end += 1
     return span if end == span.end else Span(doc, span.start, end, label=span.label_)
 
 

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kg.extract.pipeline import doc_text
+from kg.types import Paper
+
+
+def gazetteer_spans(nlp: Any, abstract: str) -> set[tuple[str, str]]:
+    doc = nlp(doc_text(Paper("p", "A Study", abstract)))
+    return {(span.text, span.label_) for span in doc.spans["kg_gazetteer"]}
+
+
+def test_top_k_is_part_of_the_accuracy_metric(nlp: Any) -> None:
+    spans = gazetteer_spans(nlp, "It reaches 85% top-1 accuracy and 95% top-5 accuracy.")
+    assert {("top-1 accuracy", "METRIC"), ("top-5 accuracy", "METRIC")} <= spans
+
+
+@pytest.mark.parametrize(
+    ("abstract", "name"),
+    [
+        ("We fine-tune Llama-3 8B on it.", "Llama-3 8B"),
+        ("We fine-tune Llama-3-8B-Instruct on it.", "Llama-3-8B-Instruct"),
+        ("GPT-4 70B tokens were used.", "GPT-4"),  # the size counts tokens
+        ("We train BERT 110M times.", "BERT"),  # no digit in the name: no version to size
+    ],
+)
+def test_model_sizes_are_part_of_the_name(nlp: Any, abstract: str, name: str) -> None:
+    assert (name, "METHOD") in gazetteer_spans(nlp, abstract)
