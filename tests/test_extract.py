@@ -342,3 +342,13 @@ def test_listed_names_are_found_in_other_spellings(nlp: Any) -> None:
 )
 def test_quotes_around_a_long_form_are_not_part_of_it(nlp: Any, text: str, long_form: str) -> None:
     assert long_form in found(extract_paper(paper(text), nlp))
+
+
+def test_a_task_phrase_modifying_a_noun_is_no_task(nlp: Any) -> None:
+    ex = extract_paper(paper("We build dense retrieval models for search engines."), nlp)
+    assert ("TASK", "dense retrieval") not in {(m.label, m.text) for m in ex.mentions}
+    ex = extract_paper(paper("We study dense retrieval. Our dense retrieval models are fast."), nlp)
+    assert [m.text for m in ex.mentions if m.label == "TASK"] == [
+        "dense retrieval",
+        "dense retrieval",
+    ]

@@ -217,11 +217,14 @@ def choose(
         for s in groups["kg_cues"]
         if s.label_ in ("DATASET", "BENCHMARK", "METRIC")
     }
+    table = token_table(doc)
     for c in ranked:
         if any(i in taken for i in range(c.start, c.end)) or _is_generic(
             text[c.start_char : c.end_char]
         ):
             continue
+        if c.label == "TASK" and c.end < len(table) and table.lowers[c.end] in _TASK_AS_MODIFIER:
+            continue  # left to a use of the phrase as a task elsewhere in the paper, if any
         label = c.label
         if c.source == "kg_model" and label == "METHOD":
             label = data_cues.get((c.start, c.end), label)
@@ -238,6 +241,15 @@ def choose(
         )
     chosen.extend(_propagate(doc, text, chosen, taken))
     return sorted(chosen, key=lambda s: s.start)
+
+
+# Nouns a task phrase can modify, as in "dense retrieval models" or "supervised learning
+# loss": there it names a kind of thing, not the task the paper addresses.
+_MODIFIED_NOUNS = """
+    models model loss losses quality process systems system perspective perspectives
+    capabilities objective objectives
+"""
+_TASK_AS_MODIFIER = frozenset(_MODIFIED_NOUNS.split())
 
 
 def _is_generic(text: str) -> bool:
