@@ -29,3 +29,20 @@ def test_top_k_is_part_of_the_accuracy_metric(nlp: Any) -> None:
 )
 def test_model_sizes_are_part_of_the_name(nlp: Any, abstract: str, name: str) -> None:
     assert (name, "METHOD") in gazetteer_spans(nlp, abstract)
+
+
+@pytest.mark.parametrize(
+    ("abstract", "name"),
+    [
+        ("OOD robustness on Tiny-ImageNet-R improves.", "Tiny-ImageNet-R"),
+        ("Results on CelebA-logic improve.", "CelebA-logic"),
+        ("We evaluate on MMLU-Pro today.", "MMLU-Pro"),
+    ],
+)
+def test_dataset_variants_are_part_of_the_name(nlp: Any, abstract: str, name: str) -> None:
+    assert name in {text for text, _ in gazetteer_spans(nlp, abstract)}
+
+
+def test_how_a_dataset_was_used_is_not_part_of_its_name(nlp: Any) -> None:
+    spans = {text for text, _ in gazetteer_spans(nlp, "We fine-tune CIFAR-10-trained models.")}
+    assert "CIFAR-10-trained" not in spans

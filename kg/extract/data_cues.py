@@ -229,6 +229,18 @@ def _headed_name(doc: Doc, t: TokenTable, i: int) -> Span | None:
     return Span(doc, run[0], i + 1, label=_NAME_HEADS[t.texts[i]], kb_id="data")
 
 
+def _apposition(t: TokenTable, start: int, limit: int = 5) -> str | None:
+    """The data label of an apposition starting at token `start` whose noun is a data word
+    within `limit` words ("a massive collection", "a new diagnostic dataset"), else None."""
+    for i in range(start, min(start + limit, len(t))):
+        if t.punct[i]:
+            return None
+        label = _data_label(t, i)
+        if label is not None:
+            return label if label != "METRIC" else None
+    return None
+
+
 def _hyphenated_before(t: TokenTable, i: int) -> str:
     """The lower-case word before token `i`, with its hyphenated parts ("real-world" is
     three tokens)."""
@@ -257,6 +269,9 @@ def data_names(doc: Doc) -> list[Span]:
         after = t.lowers[i + 1]
         if i >= body and t.texts[i] in _NAME_HEADS and (headed := _headed_name(doc, t, i)):
             found.append(headed)
+        if t.texts[i] == "," and after in ("a", "an") and (appositive := _apposition(t, i + 2)):
+            # "UMLS, a massive collection of …", "Pretty-CLEVR, a new diagnostic dataset".
+            found += _runs_before(doc, t, i, appositive, limit=1)
         label = _data_label(t, i)
         if label is None:
             if t.lowers[i] in _ON_DATA and after == "on":
@@ -279,6 +294,10 @@ def data_names(doc: Doc) -> list[Span]:
         elif t.texts[i + 1] in (",", ":", "(") and t.texts[i][0].islower():
             # A bracket or a colon opens a list; after a comma comes one name in apposition.
             found += _runs_after(doc, t, i + 2, label, limit=1 if after == "," else 6)
+        elif (
+            t.lowers[i] in ("dataset", "corpus", "benchmark") and i > 0 and t.lowers[i - 1] == "the"
+        ):
+            found += _runs_after(doc, t, i + 1, label, limit=1)  # "in the dataset RecipeDB"
         elif counted:
             # "two datasets Yelp and LastFM": after a counted data word, any name starts the list.
             found += _runs_after(doc, t, i + 1, label, strong=False)

@@ -167,10 +167,57 @@ def extend_metric(doc: Doc, span: Span) -> Span:
     return span
 
 
+# Glued words after a dataset's name that say how it was used, not which variant it is.
+_HOW_USED = frozenset(
+    [
+        "pretrained",
+        "trained",
+        "based",
+        "like",
+        "style",
+        "scale",
+        "level",
+        "sized",
+        "size",
+        "specific",
+        "only",
+        "free",
+        "derived",
+        "generated",
+        "labeled",
+        "labelled",
+        "annotated",
+        "wide",
+        "scale",
+        "sourced",
+        "centric",
+        "related",
+    ]
+)
+
+
+def extend_data(doc: Doc, span: Span) -> Span:
+    """The DATASET or BENCHMARK span grown over a glued variant (`ImageNet` + `-R`,
+    `CelebA` + `-logic`, `AGIEval` + `-en`), not over how it was used (`ImageNet-pretrained`)."""
+    end = span.end
+    if (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].text.isalnum()
+        and doc[end + 1].lower_ not in _HOW_USED
+    ):
+        end += 2
+    return span if end == span.end else Span(doc, span.start, end, label=span.label_)
+
+
 def grow(doc: Doc, span: Span) -> Span:
     """A matched name grown over the words that belong to it."""
     if span.label_ == "TASK":
         return extend_task(doc, span)
     if span.label_ == "METRIC":
         return extend_metric(doc, span)
+    if span.label_ in ("DATASET", "BENCHMARK"):
+        return extend_data(doc, span)
     return extend_suffix(doc, span)
