@@ -132,7 +132,11 @@ class RelationTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         gazetteer = {(s.start, s.end) for s in doc.spans.get("kg_gazetteer", [])}
-        cues = {(s.start, s.end): s.kb_id_ for s in doc.spans.get("kg_cues", [])}
+        cues: dict[tuple[int, int], str] = {}
+        for cue in doc.spans.get("kg_cues", []):
+            # The first cue of a span stands: naming cues and title names come before the
+            # data words around the same name ("we release X, a dataset of …").
+            cues.setdefault((cue.start, cue.end), cue.kb_id_)
         table = token_table(doc)
         proposed: set[str] = set()
         spans: list[Span] = []
