@@ -104,13 +104,26 @@ def leave(driver: Any, act: Any) -> None:
     Without the wait, a lookup right after a click can find the old page's element of the same
     id and go stale under the reader once the new page arrives.
     """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
+
+    def gone(_: Any) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as err:
+            # ChromeDriver sometimes reports a node of a replaced page this way instead.
+            if "does not belong to the document" in str(err):
+                return True
+            raise
+        return False
+
     act()
-    WebDriverWait(driver, 30).until(ec.staleness_of(old))
+    WebDriverWait(driver, 30).until(gone)
 
 
 def shot(driver: Any, name: str) -> None:
