@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract.task_cues import VAGUE
 
@@ -24,17 +24,23 @@ _SIZE = re.compile(r"^\d+(?:\.\d+)?[BM]$")
 _COUNTED = frozenset(["tokens", "parameters", "params", "words", "examples", "samples", "images"])
 
 
-def extend_suffix(doc: Doc, span: Span) -> Span:
-    """The METHOD span grown over glued `-8B`, `-Instruct` … suffixes, and over a size after
-    a space when the name holds a digit (`Llama-3 8B`, `Nemotron-4 340B`)."""
-    end = span.end
-    while (
+def _glued_word(doc: Doc, end: int) -> Token | None:
+    """The token after a hyphen at `end` glued to the tokens on both sides (`Llama-3` `-` `8B`)."""
+    if (
         end + 1 < len(doc)
         and doc[end].text == "-"
         and not doc[end - 1].whitespace_
         and not doc[end].whitespace_
-        and _SUFFIX.match(doc[end + 1].text)
     ):
+        return doc[end + 1]
+    return None
+
+
+def extend_suffix(doc: Doc, span: Span) -> Span:
+    """The METHOD span grown over glued `-8B`, `-Instruct` … suffixes, and over a size after
+    a space when the name holds a digit (`Llama-3 8B`, `Nemotron-4 340B`)."""
+    end = span.end
+    while (word := _glued_word(doc, end)) is not None and _SUFFIX.match(word.text):
         end += 2
     if (
         end < len(doc)
@@ -188,7 +194,6 @@ _HOW_USED = frozenset(
         "labelled",
         "annotated",
         "wide",
-        "scale",
         "sourced",
         "centric",
         "related",
@@ -199,17 +204,10 @@ _HOW_USED = frozenset(
 def extend_data(doc: Doc, span: Span) -> Span:
     """The DATASET or BENCHMARK span grown over a glued variant (`ImageNet` + `-R`,
     `CelebA` + `-logic`, `AGIEval` + `-en`), not over how it was used (`ImageNet-pretrained`)."""
-    end = span.end
-    if (
-        end + 1 < len(doc)
-        and doc[end].text == "-"
-        and not doc[end - 1].whitespace_
-        and not doc[end].whitespace_
-        and doc[end + 1].text.isalnum()
-        and doc[end + 1].lower_ not in _HOW_USED
-    ):
-        end += 2
-    return span if end == span.end else Span(doc, span.start, end, label=span.label_)
+    word = _glued_word(doc, span.end)
+    if word is None or not word.text.isalnum() or word.lower_ in _HOW_USED:
+        return span
+    return Span(doc, span.start, span.end + 2, label=span.label_)
 
 
 def grow(doc: Doc, span: Span) -> Span:
