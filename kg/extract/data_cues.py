@@ -132,8 +132,8 @@ _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 
 def _capitalised_before(t: TokenTable, end: int, limit: int = 4) -> tuple[int, int] | None:
     """A run of up to `limit` capitalised words ending at token `end` ("Harry Potter",
-    "Heritage Health"), none of them a word in `_NOT_NAMES` and none starting a sentence
-    or the abstract."""
+    "Heritage Health"), none of them in `_NOT_NAMES`; a run that starts a sentence is
+    none unless its first word is strongly named (every first word is capitalised)."""
     start = end
     while start > 0 and end - start < limit:
         word = t.texts[start - 1]
