@@ -139,18 +139,26 @@ def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
     # A short form found by another component (a title's lead name `LoL: …`) still names
     # the entity its long form names: one entity per abbreviation pair.
     expands: dict[str, str] = {}
+    # The model tells names apart better than their kind: where it tags a pair's short or
+    # long form ("current SGG methods"), the pair's label stands.
+    pair_label_of: dict[str, str] = {}
     for s in abbrevs:
+        surface = text[s.start_char : s.end_char]
         if s.label_ == "SHORT" and s.kb_id_ in long_forms:
-            expands.setdefault(text[s.start_char : s.end_char], long_forms[s.kb_id_])
+            expands.setdefault(surface, long_forms[s.kb_id_])
+        if pair_label := pair_labels.get(s.kb_id_):
+            pair_label_of.setdefault(surface, pair_label)
     found: list[Candidate] = []
     for source in PRIORITY:
         for span in groups[source]:
             if span.kb_id_ == "data" and (span.start, span.end) in listed:
                 continue  # a listed name keeps its listed kind: GSM8K stays a benchmark
             label = pair_labels.get(span.kb_id_) if source == "kg_abbrevs" else span.label_
+            surface = text[span.start_char : span.end_char]
+            if source == "kg_model":
+                label = pair_label_of.get(surface, label)
             if not label:
                 continue
-            surface = text[span.start_char : span.end_char]
             name = (
                 long_forms.get(span.kb_id_, surface)
                 if source == "kg_abbrevs"
