@@ -26,7 +26,7 @@ from kg.graph import load_graph
 from kg.query.cypher import GRAPH, build_cache, load_embedded
 
 
-def median_seconds(run: Callable[[Path], None], repeat: int) -> float:
+def median_seconds(run: Callable[[Path], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:

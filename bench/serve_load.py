@@ -61,7 +61,9 @@ def start_server(graph: Path) -> tuple[subprocess.Popen[str], str]:
 
 def requests_for(graph: Path) -> list[tuple[str, str, dict[str, str], int]]:
     """(kind, path, headers, weight) for the mix: pages 50%, related 25%, SPARQL 25%."""
-    papers, entities, words = [], [], set()
+    papers: list[str] = []
+    entities: list[str] = []
+    words: set[str] = set()
     with (graph / "papers.jsonl").open(encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)

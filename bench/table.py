@@ -14,7 +14,7 @@ sys.path.insert(0, str(BENCH))
 from scale import summary  # noqa: E402
 
 # (row title, summary key, unit suffix)
-ROWS = [
+ROWS: list[tuple[str, str | tuple[str, ...], str]] = [
     ("tokenizer-only floor (a)", "tokenizer_floor_per_s", "/s"),
     ("extraction, 1 worker", "extract_1_per_s", "/s"),
     ("  × floor (wall; CPU)", ("extract_1_times_floor", "extract_1_cpu_times_floor"), "×"),
