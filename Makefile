@@ -48,8 +48,8 @@ test-neo4j: $(STAMP)
 	set -a; [ ! -f .env ] || . ./.env; set +a; $(BIN)/python -m pytest -q -m neo4j -rs
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests
-	$(BIN)/mypy kg
+	$(BIN)/ruff check kg tests bench
+	$(BIN)/mypy kg bench
 
 # Rebuild the shipped gazetteer from ../shared/data/gazetteer (names only; see kg/data/NOTICE.md).
 gazetteer: $(STAMP)
