@@ -15,7 +15,7 @@ from kg.extract.data_cues import data_names
 from kg.extract.shapes import is_name_token, label_from_context, name_run, strongly_named
 from kg.extract.task_cues import phrase_tasks, title_tasks
 from kg.extract.title_methods import title_methods
-from kg.extract.tokens import TokenTable, token_table
+from kg.extract.tokens import TokenTable, title_break, token_table
 
 NAMING = frozenset({"named", "called", "dubbed", "termed", "coined", "namely", "nicknamed"})
 PROPOSING = frozenset(
@@ -80,7 +80,7 @@ class CueFinder:
         t = token_table(doc)
         names: list[Span] = []
         cue_words: list[Span] = []
-        title_end = next((i for i, word in enumerate(t.texts) if "\n\n" in word), 0)
+        title_end = title_break(t)
         lead = _title_name(t, title_end) if title_end else None
         if lead is not None:
             label = label_from_context(t.span_text(0, title_end))

@@ -13,7 +13,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from kg.extract.shapes import GLUE, label_from_context, name_run, strongly_named
-from kg.extract.tokens import TokenTable, title_start, token_table
+from kg.extract.tokens import TokenTable, title_start, token_table, word_start
 
 # Words after which an unknown name is data: "trained on JFT", "results on AR-LSAT".
 _ON_DATA = frozenset(
@@ -241,20 +241,6 @@ def _apposition(t: TokenTable, start: int, limit: int = 5) -> str | None:
     return None
 
 
-def _hyphenated_before(t: TokenTable, i: int) -> str:
-    """The lower-case word before token `i`, with its hyphenated parts ("real-world" is
-    three tokens)."""
-    start = i - 1
-    while (
-        start >= 2
-        and t.texts[start - 1] == "-"
-        and not t.spaced[start - 2]
-        and not t.spaced[start - 1]
-    ):
-        start -= 2
-    return t.span_text(start, i).lower()
-
-
 def data_names(doc: Doc) -> list[Span]:
     """Unknown names that the words around them mark as data.
 
@@ -283,7 +269,9 @@ def data_names(doc: Doc) -> list[Span]:
         counted = (
             t.lowers[i].endswith("s")
             and i > 0
-            and (_hyphenated_before(t, i) in _QUANTITIES or t.lowers[i - 1].isdigit())
+            and (
+                t.span_text(word_start(t, i), i).lower() in _QUANTITIES or t.lowers[i - 1].isdigit()
+            )
         )
         if after in _EXAMPLES:
             skip = 2 if after == "such" and i + 2 < len(t) else 1

@@ -26,7 +26,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.tokens import TokenTable, token_table
+from kg.extract.tokens import TokenTable, title_break, token_table
 from kg.ids import entity_key
 from kg.types import ALLOWED, RELATIONS
 
@@ -68,8 +68,7 @@ def context(doc: Doc) -> DocContext:
     for span in doc.spans.get("kg_relations", []):
         rules[(span.start, span.end)].append((span.label_, span.id_))
     table = token_table(doc)
-    title_end = next((i for i, word in enumerate(table.lowers) if "\n\n" in word), 0)
-    return DocContext(rules, title_end, table.sent_starts[-1] if len(table) else 0, table)
+    return DocContext(rules, title_break(table), table.sent_starts[-1] if len(table) else 0, table)
 
 
 def _sentence_words(ctx: DocContext, bounds: tuple[int, int]) -> tuple[set[str], list[str]]:

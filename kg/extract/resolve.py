@@ -211,7 +211,8 @@ def choose(
     """The mentions of `doc` under the policy of this module."""
     chosen: list[Span] = []
     taken: set[int] = set()
-    text = token_table(doc).text
+    table = token_table(doc)
+    text = table.text
     # Each group read once: iterating a span group makes a new Span per item every time.
     groups = {name: list(doc.spans.get(name, [])) for name in PRIORITY}
     ranked = sorted(
@@ -225,7 +226,6 @@ def choose(
         for s in groups["kg_cues"]
         if s.label_ in ("DATASET", "BENCHMARK", "METRIC")
     }
-    table = token_table(doc)
     for c in ranked:
         if any(i in taken for i in range(c.start, c.end)) or _is_generic(
             text[c.start_char : c.end_char]

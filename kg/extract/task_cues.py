@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from kg.extract.tokens import TokenTable
+from kg.extract.tokens import TokenTable, word_start
 
 TASK_HEADS = frozenset(
     [
@@ -142,16 +142,6 @@ _HOW: tuple[str, ...] = (
 )
 
 
-def _word_start(t: TokenTable, end: int) -> int:
-    """The first token of the word ending at token `end - 1` (tokens joined without spaces)."""
-    start = end - 1
-    while (
-        start > 0 and not t.spaced[start - 1] and (t.texts[start - 1] == "-" or t.alpha[start - 1])
-    ):
-        start -= 1
-    return start
-
-
 def _word_end(t: TokenTable, start: int, limit: int) -> int:
     """The end of the word starting at token `start` (at most `limit`)."""
     end = start
@@ -197,10 +187,10 @@ def title_tasks(
             or (i + 1 < title_end and not t.spaced[i] and (t.texts[i + 1] == "-" or t.alpha[i + 1]))
         ):
             continue
-        head = _word_start(t, i + 1)
+        head = word_start(t, i + 1)
         start, words = head, 1
         while start > 0 and words < 5 and t.spaced[start - 1] and not t.punct[start - 1]:
-            before = _word_start(t, start)
+            before = word_start(t, start)
             if not (t.texts[before][0].isupper() or t.texts[before][0].isdigit()):
                 break
             start, words = before, words + 1
@@ -285,9 +275,9 @@ def phrase_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> 
     for i in range(1, len(t) - 1):
         if t.lowers[i] not in TASK_HEADS or t.lowers[i + 1] not in _TASK_WORDS:
             continue
-        start, words = _word_start(t, i + 1), 1
+        start, words = word_start(t, i + 1), 1
         while start > 0 and words < 4 and t.spaced[start - 1] and not t.punct[start - 1]:
-            before = _word_start(t, start)
+            before = word_start(t, start)
             word = t.span_text(before, start).lower()
             if t.stop[before] or word in VAGUE or word in _QUALIFIERS:
                 break

@@ -61,6 +61,6 @@ def title_methods(
         return []
     if end < title_end and not (t.texts[end] == ":" or t.lowers[end] in _STOPS):
         return []  # the run stops inside a sentence-like title, not before its topic
-    if any(label != "METHOD" for (s, e), label in taken.items() if s < end and e > 0):
+    if any(label != "METHOD" for (s, _), label in taken.items() if s < end):
         return []
     return [Span(doc, 0, end, label="METHOD", kb_id="title_method")]

@@ -86,9 +86,24 @@ def _read(doc: Doc) -> TokenTable:
     )
 
 
+def title_break(t: TokenTable) -> int:
+    """The token that breaks the title from the abstract (0 when there is none)."""
+    return next((k for k, word in enumerate(t.texts) if "\n\n" in word), 0)
+
+
 def title_start(t: TokenTable) -> int:
     """The first token of the abstract (after the title and the break)."""
     return next((k + 1 for k, word in enumerate(t.texts) if "\n\n" in word), 0)
+
+
+def word_start(t: TokenTable, end: int) -> int:
+    """The first token of the word ending at token `end - 1` (tokens joined without spaces)."""
+    start = end - 1
+    while (
+        start > 0 and not t.spaced[start - 1] and (t.texts[start - 1] == "-" or t.alpha[start - 1])
+    ):
+        start -= 1
+    return start
 
 
 def capitalised_anyway(t: TokenTable, i: int, body: int) -> bool:
