@@ -94,3 +94,27 @@ def test_the_rules_stand_where_the_classifier_is_not_confident(
     examples = [(["label=METHOD"], set(taught))] * 20
     classifier.fit(examples, ["METHOD"] * len(examples), epochs=5)
     assert _relations(classifier(doc)) == expected
+
+
+@pytest.mark.parametrize(
+    ("taught", "extractor", "lowest"),
+    [
+        ([], "uses", 0.5),  # the rule decided: its name and its confidence
+        (["compares_with"], "learned", 0.8),  # the classifier decided: its probability
+    ],
+)
+def test_link_evidence_names_what_decided_and_how_sure(
+    nlp: Any, blank: Any, taught: list[str], extractor: str, lowest: float
+) -> None:
+    from kg.extract.pipeline import doc_text, to_extraction
+    from kg.types import Paper
+
+    paper = Paper("p", "A Study", "We use ResNet for the backbone.")
+    classifier = LinkClassifier(blank, "kg_links", threshold=0.5)
+    examples = [(["label=METHOD"], set(taught))] * 20
+    classifier.fit(examples, ["METHOD"] * len(examples), epochs=5)
+    (link,) = to_extraction(paper, classifier(nlp(doc_text(paper)))).links
+    (evidence,) = link.evidence
+    assert evidence.extractor.endswith(f":{extractor}")
+    assert lowest <= evidence.confidence < 1.0
+    assert evidence.sentence == "We use ResNet for the backbone."

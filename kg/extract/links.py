@@ -31,6 +31,7 @@ from kg.ids import entity_key
 from kg.types import ALLOWED, RELATIONS
 
 DIM = 1 << 18
+LEARNED = "learned"  # the span id of a relation the classifier decided
 
 
 # Most features recur across papers (a word, a position): caching halves the hashing cost.
@@ -48,6 +49,11 @@ def entities(doc: Doc) -> dict[tuple[str, str], list[Span]]:
 
 
 Rules = dict[tuple[int, int], list[tuple[str, str]]]
+
+
+def probability_key(relation: Span) -> str:
+    """Where `doc.user_data` keeps the classifier's probability of a relation span it decided."""
+    return f"{LEARNED}:{relation.start}:{relation.end}:{relation.label_}"
 
 
 @dataclass(frozen=True)
@@ -206,34 +212,44 @@ class LinkClassifier:
             scores = (
                 {} if label == "REPO" else self.score(features(doc, mentions, ctx), ALLOWED[label])
             )
-            ruled = set()
+            ruled: dict[str, str] = {}  # relation -> the first cue rule that gave it
+            strong = set()
             for mention in mentions:
                 for relation, rule in rules.get((mention.start, mention.end), []):
-                    ruled.add(relation)
+                    ruled.setdefault(relation, rule)
                     if rule in STRONG_RULES:
                         scores[relation] = 1.0
-            if not any(scores.get(r, 0.0) >= self.threshold for r in ALLOWED[label]):
-                scores.update(dict.fromkeys(ruled, 1.0))  # not confident: the cue rules stand
+                        strong.add(relation)
+            confident = any(scores.get(r, 0.0) >= self.threshold for r in ALLOWED[label])
             for relation in RELATIONS:
-                if relation in ALLOWED[label] and scores.get(relation, 0.0) >= self.threshold:
-                    evidence = next(
-                        (
-                            m
-                            for m in mentions
-                            if any(r == relation for r, _ in rules.get((m.start, m.end), []))
-                        ),
-                        mentions[0],
-                    )
-                    decided.append(
-                        Span(
-                            doc,
-                            evidence.start,
-                            evidence.end,
-                            label=relation,
-                            kb_id=evidence.kb_id_,
-                            span_id="learned",
-                        )
-                    )
+                if relation not in ALLOWED[label]:
+                    continue
+                p = scores.get(relation, 0.0)
+                if confident and p < self.threshold:
+                    continue
+                if not confident and relation not in ruled:
+                    continue  # not confident: the cue rules stand, and only they
+                evidence = next(
+                    (
+                        m
+                        for m in mentions
+                        if any(r == relation for r, _ in rules.get((m.start, m.end), []))
+                    ),
+                    mentions[0],
+                )
+                # Provenance: the rule where a rule decided, else the classifier's probability.
+                by_rule = relation in strong or not confident
+                span = Span(
+                    doc,
+                    evidence.start,
+                    evidence.end,
+                    label=relation,
+                    kb_id=evidence.kb_id_,
+                    span_id=ruled[relation] if by_rule else LEARNED,
+                )
+                if not by_rule:
+                    doc.user_data[probability_key(span)] = round(p, 2)
+                decided.append(span)
         doc.spans["kg_relations"] = sorted(decided, key=lambda s: s.start)
         return doc
 

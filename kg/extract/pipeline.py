@@ -101,6 +101,7 @@ def _sentence(paper: Paper, field: str, sent_start: int, sent_end: int) -> str:
 
 def to_extraction(paper: Paper, doc: Any) -> Extraction:
     """Turn a processed doc into mentions and links with evidence."""
+    from kg.extract.links import LEARNED, probability_key
     from kg.extract.relations import CONFIDENCE
     from kg.extract.tokens import token_table
 
@@ -136,7 +137,9 @@ def to_extraction(paper: Paper, doc: Any) -> Extraction:
                 end,
                 f"{EXTRACTOR}:{span.id_}",
                 __version__,
-                CONFIDENCE.get(span.id_, 0.5),
+                doc.user_data.get(probability_key(span), 0.5)
+                if span.id_ == LEARNED
+                else CONFIDENCE.get(span.id_, 0.5),
             )
         )
     links = [
