@@ -175,6 +175,14 @@ def _node_pairs(node: str, data: dict[str, Any], relations: list[Pair]) -> list[
     return pairs
 
 
+class _Decimals(dict[float, str]):
+    """Each confidence as an `xsd:decimal` literal with two places, made once per value."""
+
+    def __missing__(self, value: float) -> str:
+        text = self[value] = f'"{value:.2f}"{_DECIMAL}'
+        return text
+
+
 def _link_writer(syntax: Syntax) -> Callable[..., str]:
     """A function writing one link's evidence, then the link itself, in `syntax`.
 
@@ -182,30 +190,34 @@ def _link_writer(syntax: Syntax) -> Callable[..., str]:
     are written in N-Triples order as they stand below, not sorted per subject: sorting
     took most of the time (a test checks the order).
     """
-    a, statement, link_class, evidence_class = map(
-        syntax.term, (A, _P["statement"], _ONTO["Link"], _ONTO["Evidence"])
+    term = syntax.term
+    # Predicates with the space after them: fewer pieces to join per statement.
+    subject, predicate, object_, derived, confidence, evidence_of = (
+        f"{term(_P[k])} "
+        for k in ("subject", "predicate", "object", "derived", "confidence", "evidence")
     )
-    subject, predicate, object_, derived, confidence, evidence_of = map(
-        syntax.term,
-        (_P[k] for k in ("subject", "predicate", "object", "derived", "confidence", "evidence")),
+    generated, end, version, field, sentence, start = (
+        f"{term(_P[k])} " for k in ("generated", "end", "version", "field", "sentence", "start")
     )
-    generated, end, version, field, sentence, start = map(
-        syntax.term, (_P[k] for k in ("generated", "end", "version", "field", "sentence", "start"))
+    a = term(A)
+    is_evidence, is_statement, is_link = (
+        f"{a} {term(c)}" for c in (_ONTO["Evidence"], _P["statement"], _ONTO["Link"])
     )
-    properties = {relation: syntax.term(_ONTO[name]) for relation, name in PROPERTY.items()}
+    properties = {relation: term(_ONTO[name]) for relation, name in PROPERTY.items()}
     opening, between, closing = syntax.opening, syntax.between, syntax.closing
-    # Few extractors, versions and field names recur: each is written once.
+    # Few extractors, versions, field names and confidences recur: each is written once.
     extractor = functools.cache(lambda name: _iri(extractor_iri(name)))
     recurring = functools.cache(quoted)
+    decimal = _Decimals()
 
     def write_evidence(head: str, e: dict[str, Any]) -> str:
         then = between(head)
         return (
-            f"{opening(head)}{a} {evidence_class}{then}{generated} {extractor(e['extractor'])}"
-            f'{then}{confidence} "{e["confidence"]:.2f}"{_DECIMAL}{then}'
-            f'{end} "{int(e["end"])}"{_INTEGER}{then}{version} {recurring(e["version"])}{then}'
-            f"{field} {recurring(e['field'])}{then}{sentence} {quoted(e['sentence'])}{then}"
-            f'{start} "{int(e["start"])}"{_INTEGER}{closing}'
+            f"{opening(head)}{is_evidence}{then}{generated}{extractor(e['extractor'])}"
+            f"{then}{confidence}{decimal[e['confidence']]}{then}"
+            f'{end}"{e["end"]:d}"{_INTEGER}{then}{version}{recurring(e["version"])}{then}'
+            f"{field}{recurring(e['field'])}{then}{sentence}{quoted(e['sentence'])}{then}"
+            f'{start}"{e["start"]:d}"{_INTEGER}{closing}'
         )
 
     def write(
@@ -220,17 +232,17 @@ def _link_writer(syntax: Syntax) -> Callable[..., str]:
         then = between(head)
         if len(evidence) == 1:  # nearly every link: nothing to sort or join
             only = f"<{link}/evidence/0>"
-            before, after = write_evidence(only, evidence[0]), f"{then}{evidence_of} {only}"
+            before, after = write_evidence(only, evidence[0]), f"{then}{evidence_of}{only}"
         else:
             # As text `…/10>` sorts before `…/1>`: the IRIs are sorted as text.
             heads = sorted((f"<{link}/evidence/{i}>", e) for i, e in enumerate(evidence))
             before = "".join([write_evidence(iri, e) for iri, e in heads])
-            after = "".join([f"{then}{evidence_of} {iri}" for iri, _ in heads])
+            after = "".join([f"{then}{evidence_of}{iri}" for iri, _ in heads])
         return (
-            f"{before}{opening(head)}{object_} {target}{then}"
-            f"{predicate} {properties[relation]}{then}{subject} {source}{then}"
-            f"{a} {statement}{then}{a} {link_class}{then}{derived} {source}{then}"
-            f'{confidence} "{weight:.2f}"{_DECIMAL}{after}{closing}'
+            f"{before}{opening(head)}{object_}{target}{then}"
+            f"{predicate}{properties[relation]}{then}{subject}{source}{then}"
+            f"{is_statement}{then}{is_link}{then}{derived}{source}{then}"
+            f"{confidence}{decimal[weight]}{after}{closing}"
         )
 
     return write
