@@ -149,6 +149,11 @@ def summary(r: dict[str, Any]) -> dict[str, Any]:
             s[f"{key}_cpu_times_floor"] = round(stage["cpu_seconds"] / tok["cpu_seconds"], 1)
     if "seconds" in r.get("dask1", {}) and "seconds" in r.get("dask2", {}):
         s["dask_2_over_1"] = round(r["dask1"]["seconds"] / r["dask2"]["seconds"], 2)
+        # Cluster start-up and pipeline loading (seconds, whatever the size) left out.
+        if r["dask1"].get("steady_per_s") and r["dask2"].get("steady_per_s"):
+            s["dask_2_over_1_steady"] = round(
+                r["dask2"]["steady_per_s"] / r["dask1"]["steady_per_s"], 2
+            )
     s["graph_per_s"] = per_s(n, r["graph"].get("seconds"))
     rdf = r["rdf"]
     if "floor_seconds" in rdf:
