@@ -10,13 +10,14 @@ import functools
 import gc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import networkx as nx
 
 from kg.canonical import AliasTable, build_alias_table, canonical_name, entity_of
+from kg.ids import link_id
 from kg.types import Extraction
 
 KIND = {
@@ -106,6 +107,7 @@ def build_graph(
             source=paper.source,
         )
         surfaces = _surface_names(ex, aliases)
+        sentences: dict[str, str] = {}
         for link in ex.links:
             entity, name = entity_of(link.label, link.entity, aliases)
             names[entity][name] += 1
@@ -113,7 +115,19 @@ def build_graph(
             alias_sets[entity].add(canonical_name(link.label, link.entity))
             if not graph.has_node(entity):
                 graph.add_node(entity, kind=KIND[link.label], label=link.label)
-            evidence = [asdict(e) for e in link.evidence]
+            evidence = [
+                # A sentence with several links is held once: the same text, one object.
+                {
+                    "field": e.field,
+                    "sentence": sentences.setdefault(e.sentence, e.sentence),
+                    "start": e.start,
+                    "end": e.end,
+                    "extractor": e.extractor,
+                    "version": e.version,
+                    "confidence": e.confidence,
+                }
+                for e in link.evidence
+            ]
             if graph.has_edge(paper.id, entity, key=link.relation):
                 graph.edges[paper.id, entity, link.relation]["evidence"].extend(evidence)
             else:
@@ -122,6 +136,7 @@ def build_graph(
                     entity,
                     key=link.relation,
                     relation=link.relation,
+                    id=link_id(paper.id, link.relation, entity),
                     evidence=evidence,
                     confidence=max((e.confidence for e in link.evidence), default=0.5),
                 )

@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
+from json.encoder import encode_basestring_ascii as _json
 from typing import Any
 
 _ARXIV_NEW = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?$", re.I)
@@ -183,6 +184,15 @@ def entity_key(label: str, name: str) -> str:
 def entity_id(label: str, name: str) -> str:
     """The node id of an entity: `<label>:<key>`, e.g. `benchmark:metaworld`."""
     return f"{label.lower()}:{entity_key(label, name)}"
+
+
+def link_id(paper: str, relation: str, entity: str) -> str:
+    """The id of a (paper, relation, entity) link: 20 hex digits of a SHA-1 of the three.
+
+    Hashed as the JSON text of the list of the three, so no two triples share a key.
+    """
+    key = f"[{_json(paper)}, {_json(relation)}, {_json(entity)}]"
+    return hashlib.sha1(key.encode()).hexdigest()[:20]
 
 
 def label_of(node_id: str) -> str:

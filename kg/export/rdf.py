@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import bisect
 import functools
-import hashlib
 import string
 from collections.abc import Callable, Iterator
 from itertools import islice, starmap
-from json.encoder import encode_basestring_ascii as _json
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +30,7 @@ if TYPE_CHECKING:
 from kg.export.core import register_exporter
 from kg.export.rdf_syntax import Pair, Syntax, quoted, write_text
 from kg.graph import KIND
+from kg.ids import link_id
 
 ONTOLOGY = "https://w3id.org/kg-sci/ontology#"
 RESOURCE = "https://w3id.org/kg-sci/resource/"
@@ -90,10 +89,8 @@ def _kind_segment(kind: str) -> str:
 
 
 def link_iri(paper: str, relation: str, entity: str) -> str:
-    """The IRI of a (paper, relation, entity) link: a digest of the three, told apart unambiguously."""
-    # The text of json.dumps([paper, relation, entity]), made without its per-call overhead.
-    key = f"[{_json(paper)}, {_json(relation)}, {_json(entity)}]"
-    return f"{RESOURCE}link/{hashlib.sha1(key.encode()).hexdigest()[:20]}"
+    """The IRI of a (paper, relation, entity) link: `kgr:link/<its id>` (`kg.ids.link_id`)."""
+    return f"{RESOURCE}link/{link_id(paper, relation, entity)}"
 
 
 def extractor_iri(name: str) -> str:
@@ -153,7 +150,8 @@ def _links(graph: nx.MultiDiGraph, iris: dict[str, str]) -> tuple[Links, dict[st
         for entity, keyed in entities.items():
             target = iris[entity]
             for relation, data in keyed.items():
-                iri = link_iri(paper, relation, entity)
+                # The graph carries each link's id (made once, when the link was added).
+                iri = f"{RESOURCE}link/{data.get('id') or link_id(paper, relation, entity)}"
                 links.append((iri, source, target, relation, data["confidence"], data["evidence"]))
                 statements.append((_ONTO[PROPERTY[relation]], target))
         relations[paper] = statements
@@ -175,11 +173,15 @@ def _node_pairs(node: str, data: dict[str, Any], relations: list[Pair]) -> list[
     return pairs
 
 
-class _Decimals(dict[float, str]):
-    """Each confidence as an `xsd:decimal` literal with two places, made once per value."""
+class _Made(dict[Any, str]):
+    """A text per value, made by `make` the first time the value is asked for."""
 
-    def __missing__(self, value: float) -> str:
-        text = self[value] = f'"{value:.2f}"{_DECIMAL}'
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = self.make(value)
         return text
 
 
@@ -205,18 +207,19 @@ def _link_writer(syntax: Syntax) -> Callable[..., str]:
     )
     properties = {relation: term(_ONTO[name]) for relation, name in PROPERTY.items()}
     opening, between, closing = syntax.opening, syntax.between, syntax.closing
-    # Few extractors, versions, field names and confidences recur: each is written once.
-    extractor = functools.cache(lambda name: _iri(extractor_iri(name)))
-    recurring = functools.cache(quoted)
-    decimal = _Decimals()
+    # Few extractors, versions, field names and confidences recur, and a sentence is the
+    # evidence of four links on average: each is written once.
+    extractor = _Made(lambda name: _iri(extractor_iri(name)))
+    recurring = _Made(quoted)
+    decimal = _Made(lambda value: f'"{value:.2f}"{_DECIMAL}')
 
     def write_evidence(head: str, e: dict[str, Any]) -> str:
         then = between(head)
         return (
-            f"{opening(head)}{is_evidence}{then}{generated}{extractor(e['extractor'])}"
+            f"{opening(head)}{is_evidence}{then}{generated}{extractor[e['extractor']]}"
             f"{then}{confidence}{decimal[e['confidence']]}{then}"
-            f'{end}"{e["end"]:d}"{_INTEGER}{then}{version}{recurring(e["version"])}{then}'
-            f"{field}{recurring(e['field'])}{then}{sentence}{quoted(e['sentence'])}{then}"
+            f'{end}"{e["end"]:d}"{_INTEGER}{then}{version}{recurring[e["version"]]}{then}'
+            f"{field}{recurring[e['field']]}{then}{sentence}{recurring[e['sentence']]}{then}"
             f'{start}"{e["start"]:d}"{_INTEGER}{closing}'
         )
 
