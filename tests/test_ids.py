@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.ids import entity_id, fold, normalise_title, normalise_url, paper_id
+from kg.ids import entity_id, fold, link_id, normalise_title, normalise_url, paper_id
 
 
 @pytest.mark.parametrize(
@@ -83,3 +83,32 @@ def test_entity_id_keeps_labels_apart() -> None:
         == entity_id("BENCHMARK", "MetaWorld")
         == "benchmark:metaworld"
     )
+
+
+_IDS = st.text(min_size=0, max_size=12)
+
+
+@given(a=st.tuples(_IDS, _IDS, _IDS), b=st.tuples(_IDS, _IDS, _IDS))
+def test_link_ids_tell_links_apart(a: tuple[str, str, str], b: tuple[str, str, str]) -> None:
+    # Joined with a separator, ("a,", "b") and ("a", ",b") would collide; JSON keeps them apart.
+    assert link_id(*a) == link_id(*a)
+    assert len(link_id(*a)) == 20
+    if a != b:
+        assert link_id(*a) != link_id(*b)
+
+
+def test_the_graph_carries_each_links_id() -> None:
+    from kg.graph import build_graph
+    from kg.types import Evidence, Extraction, Link, Mention, Paper
+
+    paper = Paper("p1", "T", "We use BERT.")
+    evidence = Evidence("abstract", "We use BERT.", 7, 11, "x", "0", 0.5)
+    ex = Extraction(
+        paper,
+        (Mention("abstract", 7, 11, "BERT", "METHOD"),),
+        (Link("uses", "METHOD", "BERT", (evidence,)),),
+        (),
+    )
+    graph = build_graph([ex])
+    ((paper_node, entity, relation, data),) = graph.edges(keys=True, data=True)
+    assert data["id"] == link_id(paper_node, relation, entity)
