@@ -18,7 +18,7 @@ import networkx as nx
 
 from kg.canonical import AliasTable, build_alias_table, canonical_name, entity_of
 from kg.ids import link_id
-from kg.types import Extraction
+from kg.types import Extraction, evidence_record
 
 KIND = {
     "METHOD": "Method",
@@ -115,19 +115,10 @@ def build_graph(
             alias_sets[entity].add(canonical_name(link.label, link.entity))
             if not graph.has_node(entity):
                 graph.add_node(entity, kind=KIND[link.label], label=link.label)
-            evidence = [
+            evidence = [evidence_record(e) for e in link.evidence]
+            for record in evidence:
                 # A sentence with several links is held once: the same text, one object.
-                {
-                    "field": e.field,
-                    "sentence": sentences.setdefault(e.sentence, e.sentence),
-                    "start": e.start,
-                    "end": e.end,
-                    "extractor": e.extractor,
-                    "version": e.version,
-                    "confidence": e.confidence,
-                }
-                for e in link.evidence
-            ]
+                record["sentence"] = sentences.setdefault(record["sentence"], record["sentence"])
             if graph.has_edge(paper.id, entity, key=link.relation):
                 graph.edges[paper.id, entity, link.relation]["evidence"].extend(evidence)
             else:

@@ -7,7 +7,18 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from kg.types import ALLOWED, FIELDS, LABELS, RELATIONS, Evidence, Extraction, Link, Mention, Paper
+from kg.types import (
+    ALLOWED,
+    FIELDS,
+    LABELS,
+    RELATIONS,
+    Evidence,
+    Extraction,
+    Link,
+    Mention,
+    Paper,
+    evidence_record,
+)
 
 
 def to_record(ex: Extraction) -> dict[str, Any]:
@@ -26,7 +37,7 @@ def to_record(ex: Extraction) -> dict[str, Any]:
                 "relation": link.relation,
                 "label": link.label,
                 "entity": link.entity,
-                "evidence": [_evidence(e) for e in link.evidence],
+                "evidence": [evidence_record(e) for e in link.evidence],
             }
             for link in ex.links
         ],
@@ -38,20 +49,6 @@ def to_record(ex: Extraction) -> dict[str, Any]:
     if ex.aliases:
         record["aliases"] = [list(pair) for pair in ex.aliases]
     return record
-
-
-def _evidence(e: Evidence) -> dict[str, Any]:
-    # Spelled out: dataclasses.asdict deep-copies every value and took most of the time
-    # the parent of a worker pool spends per paper.
-    return {
-        "field": e.field,
-        "sentence": e.sentence,
-        "start": e.start,
-        "end": e.end,
-        "extractor": e.extractor,
-        "version": e.version,
-        "confidence": e.confidence,
-    }
 
 
 def from_record(record: dict[str, Any]) -> Extraction:

@@ -88,9 +88,9 @@ def _kind_segment(kind: str) -> str:
     return _segment(kind.lower())
 
 
-def link_iri(paper: str, relation: str, entity: str) -> str:
-    """The IRI of a (paper, relation, entity) link: `kgr:link/<its id>` (`kg.ids.link_id`)."""
-    return f"{RESOURCE}link/{link_id(paper, relation, entity)}"
+def link_iri(link: str) -> str:
+    """The IRI of the link with id `link` (`kg.ids.link_id`): `kgr:link/<id>`."""
+    return f"{RESOURCE}link/{link}"
 
 
 def extractor_iri(name: str) -> str:
@@ -151,7 +151,7 @@ def _links(graph: nx.MultiDiGraph, iris: dict[str, str]) -> tuple[Links, dict[st
             target = iris[entity]
             for relation, data in keyed.items():
                 # The graph carries each link's id (made once, when the link was added).
-                iri = f"{RESOURCE}link/{data.get('id') or link_id(paper, relation, entity)}"
+                iri = link_iri(data.get("id") or link_id(paper, relation, entity))
                 links.append((iri, source, target, relation, data["confidence"], data["evidence"]))
                 statements.append((_ONTO[PROPERTY[relation]], target))
         relations[paper] = statements
