@@ -20,6 +20,7 @@ from kg.export.neo4j import (
 )
 from kg.export.neo4j_csv import write_neo4j_csv
 from kg.graph import build_graph
+from kg.ids import link_id
 from kg.types import Evidence, Extraction, Link, Paper
 
 HOSTILE = "x`}) DETACH DELETE n // MATCH (m) DELETE m"
@@ -110,9 +111,12 @@ def test_csv_headers_and_counts(tmp_path: Path) -> None:
     assert files["nodes_Method.csv"][0][:3] == ["id:ID(Method)", "name", "aliases:string[]"]
     rel = files["rels_USES_Paper_Method.csv"][0]
     assert (
-        rel[:3] == [":START_ID(Paper)", ":END_ID(Method)", "confidence:float"]
+        rel[:4] == [":START_ID(Paper)", ":END_ID(Method)", "id", "confidence:float"]
         and rel[-1] == ":TYPE"
     )
+    # Each relationship carries its link's id, the one the RDF export's link IRI holds.
+    for src, dst, link, *_ in files["rels_USES_Paper_Method.csv"][1:]:
+        assert link == link_id(src, "uses", dst) == g.edges[src, dst, "uses"]["id"]
     nodes = sum(len(rows) - 1 for name, rows in files.items() if name.startswith("nodes_"))
     rels = sum(len(rows) - 1 for name, rows in files.items() if name.startswith("rels_"))
     assert (nodes, rels) == (g.number_of_nodes(), g.number_of_edges())

@@ -20,6 +20,7 @@ import networkx as nx
 
 from kg.export import falkordb
 from kg.graph import KIND
+from kg.ids import link_id
 
 NODE_LABELS = frozenset({"Paper", *KIND.values()})
 REL_TYPES = {
@@ -80,6 +81,8 @@ def rel_rows(graph: nx.MultiDiGraph) -> dict[tuple[str, str, str], list[dict[str
         evidence = data.get("evidence", [])
         first = evidence[0] if evidence else {}
         props = {
+            # The RDF export's link id (`kgr:link/<id>`): joins a Cypher row to its provenance.
+            "id": data.get("id") or link_id(src, key, dst),
             "confidence": float(data.get("confidence", 0.0)),
             "sentence": first.get("sentence", ""),
             "field": first.get("field", ""),

@@ -20,6 +20,7 @@ NODE_FIELDS = {
     "entity": [("name", ""), ("aliases", "string[]")],
 }
 REL_FIELDS = [
+    ("id", ""),
     ("confidence", "float"),
     ("sentence", ""),
     ("field", ""),
