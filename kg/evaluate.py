@@ -152,14 +152,16 @@ def as_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def predict(gold: Iterable[Mapping[str, Any]], model: str | None = None) -> list[dict[str, Any]]:
-    """Run the extractor on the texts of `gold` and return its records."""
+def predict(
+    gold: Iterable[Mapping[str, Any]], model: str | None = None, nlp: Any = None
+) -> list[dict[str, Any]]:
+    """Run the extractor (`nlp`, else the pipeline at `model`) on the texts of `gold`; its records."""
     from kg.export.jsonl import to_record
     from kg.extract.pipeline import extract_papers, load_pipeline
     from kg.types import Paper
 
     papers = [Paper(str(g["id"]), g.get("title") or "", g.get("abstract") or "") for g in gold]
-    return [to_record(ex) for ex in extract_papers(papers, load_pipeline(model))]
+    return [to_record(ex) for ex in extract_papers(papers, nlp or load_pipeline(model))]
 
 
 def evaluate_corpus(name: str, model: str | None = None) -> Report:

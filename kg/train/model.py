@@ -254,8 +254,11 @@ def train_ner(
     return out
 
 
-def assemble(ner_dir: Path, out: Path) -> Path:
-    """Add the sentence and rule components to a trained [tok2vec, ner] pipeline and save it."""
+def assemble(ner_dir: Path, out: Path, gazetteer: Path | None = None) -> Path:
+    """Add the sentence and rule components to a trained [tok2vec, ner] pipeline and save it.
+
+    `gazetteer` is a names TSV for `kg_gazetteer` in place of the shipped list.
+    """
     import spacy
 
     load_builtins("components")
@@ -263,16 +266,15 @@ def assemble(ner_dir: Path, out: Path) -> Path:
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("kg_fields", after="sentencizer")
     nlp.add_pipe("kg_model_spans", after="tagger" if "tagger" in nlp.pipe_names else "ner")
+    # On the train split's held-out tenth (gazetteer built without it), proper-looking
+    # METHOD spans from the model helped; lower-case model spans and the other labels
+    # cost more precision than they gained (README, "Extraction quality").
+    configs: dict[str, dict[str, Any]] = {
+        "kg_resolve": {"model_labels": list(MODEL_SPAN_LABELS), "model_names_only": True},
+        "kg_gazetteer": {"path": str(gazetteer)} if gazetteer else {},
+    }
     for name in COMPONENTS:
-        # On the train split's held-out tenth (gazetteer built without it), proper-looking
-        # METHOD spans from the model helped; lower-case model spans and the other labels
-        # cost more precision than they gained (README, "Extraction quality").
-        config: dict[str, Any] = (
-            {"model_labels": list(MODEL_SPAN_LABELS), "model_names_only": True}
-            if name == "kg_resolve"
-            else {}
-        )
-        nlp.add_pipe(name, config=config)
+        nlp.add_pipe(name, config=configs.get(name, {}))
     nlp.meta["name"] = "kg_extractor"
     from kg import __version__
 
