@@ -8,6 +8,7 @@ every paper that defines it agrees (otherwise it stays its own entity: no false 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -56,6 +57,8 @@ def singular(label: str, name: str) -> str:
     return head + sep + singular_word(last)
 
 
+# Pure and called for every mention and link of a build, on far fewer distinct texts.
+@functools.lru_cache(maxsize=1 << 17)
 def canonical_name(label: str, text: str) -> str:
     """The canonical name of a mention: no article or possessive, singular, spaces squeezed."""
     if label == "REPO":

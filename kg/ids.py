@@ -174,6 +174,7 @@ def _normalise_url_once(url: str) -> str:
     return url.rstrip("/")
 
 
+@functools.lru_cache(maxsize=1 << 17)  # pure; a build asks about the same names again and again
 def entity_key(label: str, name: str) -> str:
     """The identity key of an entity of `label` named `name` (before cross-paper alias resolution)."""
     if label == "REPO":
