@@ -259,6 +259,15 @@ def test_title_case_growth_stops_at_function_words(nlp: Any) -> None:
     assert "Sentiment Classification" in found(ex, "TASK")
 
 
+def test_an_acronym_task_does_not_grow_over_a_lower_case_compound(nlp: Any) -> None:
+    text = (
+        "Aspect-based sentiment analysis (ABSA) is hard. "
+        "We ease reproducing state-of-the-art ABSA performance."
+    )
+    tasks = found(extract_paper(paper(text), nlp), "TASK")
+    assert "ABSA" in tasks and not any("the-art" in task for task in tasks)
+
+
 def test_names_with_latex_accents_are_named_as_written(nlp: Any) -> None:
     ex = extract_paper(paper(r"We propose Nystr\"omLoRA, a variant of LoRA."), nlp)
     assert ("proposes", "METHOD", r"Nystr\"omLoRA") in links(ex)

@@ -130,7 +130,9 @@ def _modifier(doc: Doc, i: int, title_cased: bool) -> int:
         and doc[i].is_alpha
         and doc[i - 2].is_alpha
     ):
-        return 3 if f"{doc[i - 2].lower_}-{doc[i].lower_}" in TASK_MODIFIERS or title_cased else 0
+        listed = f"{doc[i - 2].lower_}-{doc[i].lower_}" in TASK_MODIFIERS
+        # In title case only a capitalised compound (`Multi-Agent`), not `state-of-the-art`.
+        return 3 if listed or (title_cased and doc[i - 2].text[0].isupper()) else 0
     token = doc[i]
     if token.lower_ in TASK_MODIFIERS:
         return 1
