@@ -1,7 +1,7 @@
 """`kg build --update DIR NEW_INPUT...`: add papers to a built graph without extracting old ones again.
 
-The stored `DIR/papers.jsonl` is read as the first input, ahead of the new files, by the
-same reader and duplicate rules as a full build; so the papers kept, and their order, are
+The stored `DIR/papers.jsonl` goes first, ahead of the new files, through the same
+duplicate rules as a full build; so the papers kept, and their order, are
 those a full build of the old inputs followed by the new ones keeps (title-less papers
 still go last, and a titled copy still wins over a title-less one). A kept paper whose
 id, title and abstract equal a stored one takes the stored extraction; only the others
@@ -33,11 +33,11 @@ def add_papers(
         raise FileNotFoundError(
             f"{stored.parent}: no {stored.name} here to update (run `kg build` first)"
         )
-    if fmt not in (None, "jsonl"):
-        raise ValueError(f"--format {fmt} cannot read {stored.name}: leave --format out")
     old = {ex.paper.id: ex for ex in read_records(stored)}
-    papers = list(read_papers([stored, *inputs], fmt, read))
-    read.files -= 1  # the stored file is not an input
+    # The stored papers were read and cleaned by the build that wrote them: they go through
+    # the duplicate rules again, not through the reader (reading them twice cost as much as
+    # building the graph).
+    papers = list(read_papers(inputs, fmt, read, known=(ex.paper for ex in old.values())))
 
     def reusable(paper: Paper) -> Extraction | None:
         ex = old.get(paper.id)
@@ -48,5 +48,5 @@ def add_papers(
         return ex if same else None
 
     new = [p for p in papers if reusable(p) is None]
-    fresh = {ex.paper.id: ex for ex in extract(new)}
+    fresh = {ex.paper.id: ex for ex in extract(new)} if new else {}  # no model load for none
     return [reusable(p) or fresh[p.id] for p in papers], len(new)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -55,6 +56,36 @@ def test_update_of_nothing_new_extracts_nothing(halves: tuple[Path, Path], tmp_p
     before = (tmp_path / "graph.nt").read_bytes()
     report = build([a], tmp_path, exporters=OUTPUTS, update=True)
     assert report.extracted == 0 and (tmp_path / "graph.nt").read_bytes() == before
+
+
+def test_update_of_nothing_new_loads_no_model(halves: tuple[Path, Path], tmp_path: Path) -> None:
+    a, _ = halves
+    build([a], tmp_path, exporters=OUTPUTS)
+    missing = str(tmp_path / "no-such-model")
+    report = build([a], tmp_path, exporters=OUTPUTS, update=True, model=missing)
+    assert report.extracted == 0
+    with pytest.raises(OSError):  # the same model is loaded as soon as a paper is new
+        build([halves[1]], tmp_path, exporters=OUTPUTS, update=True, model=missing)
+
+
+def test_update_reads_new_papers_in_another_format(
+    halves: tuple[Path, Path], tmp_path: Path
+) -> None:
+    a, b = halves
+    rows = [json.loads(line) for line in b.read_text(encoding="utf-8").splitlines()]
+    b_csv = tmp_path / "b.csv"
+    with b_csv.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(
+            handle, fieldnames=["id", "title", "abstract"], extrasaction="ignore"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+    build([a, b_csv], tmp_path / "full", exporters=OUTPUTS)
+    build([a], tmp_path / "step", exporters=OUTPUTS)
+    report = build([b_csv], tmp_path / "step", exporters=OUTPUTS, update=True, fmt="csv")
+    assert report.extracted == 8 and report.read.files == 1
+    for name in ("papers.jsonl", "graph.nt"):
+        assert (tmp_path / "step" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
 
 
 def test_cli_update_needs_a_built_folder(halves: tuple[Path, Path], tmp_path: Path) -> None:

@@ -121,13 +121,17 @@ def _missing(path: Path) -> str:
 
 
 def read_papers(
-    paths: Iterable[str | Path], fmt: str | None = None, report: ReadReport | None = None
+    paths: Iterable[str | Path],
+    fmt: str | None = None,
+    report: ReadReport | None = None,
+    known: Iterable[Paper] = (),
 ) -> Iterator[Paper]:
     """Yield each distinct paper once from files or folders, in input order.
 
     A paper seen again (same id, or same normalised abstract) is dropped; one with a seen
     id but other text is a bad record. Title-less papers are held back to the end, so
-    that a titled copy met later wins.
+    that a titled copy met later wins. `known` papers (already read and cleaned, such as
+    a built graph's) come first, as if read from a file ahead of `paths`.
     """
     report = report if report is not None else ReadReport()
     first: dict[str, tuple[str, str]] = {}  # id -> (content key, source)
@@ -156,6 +160,13 @@ def read_papers(
                 f"unknown format {fmt!r} (choose from {', '.join(sorted(readers.get_all()))})"
             )
     held: list[tuple[Paper, tuple[str, int]]] = []
+    for line, paper in enumerate(known, 1):
+        where = ("(known papers)", line)
+        if not paper.title:
+            held.append((paper, where))
+        elif fresh(paper, where):
+            report.papers += 1
+            yield paper
     for path in _expand(paths):
         for record, line in _records(path, fmt, report):
             where = (str(path), line)
