@@ -160,23 +160,27 @@ def read_papers(
                 f"unknown format {fmt!r} (choose from {', '.join(sorted(readers.get_all()))})"
             )
     held: list[tuple[Paper, tuple[str, int]]] = []
-    for line, paper in enumerate(known, 1):
-        where = ("(known papers)", line)
+
+    def admit(paper: Paper, where: tuple[str, int]) -> bool:
+        """Whether to yield `paper` now (a title-less one waits in `held`)."""
         if not paper.title:
             held.append((paper, where))
-        elif fresh(paper, where):
+            return False
+        if fresh(paper, where):
             report.papers += 1
-            yield paper
+            return True
+        return False
+
+    for line, given in enumerate(known, 1):
+        if admit(given, ("(known papers)", line)):
+            yield given
     for path in _expand(paths):
         for record, line in _records(path, fmt, report):
             where = (str(path), line)
             paper = to_paper(record, f"{path.name}:{line}")
             if isinstance(paper, Bad):
                 note(report, Problem(*where, paper.reason))
-            elif not paper.title:
-                held.append((paper, where))
-            elif fresh(paper, where):
-                report.papers += 1
+            elif admit(paper, where):
                 yield paper
     for paper, where in held:
         if fresh(paper, where):
