@@ -201,19 +201,11 @@ def gazetteer(
     Annotated names come from the train split of the seed annotations and the synthetic
     abstracts, never from the dev split.
     """
-    from kg.extract.names import build_gazetteer
+    from kg.extract.names import gazetteer_from_split
     from kg.train.annotations import join_gold, read_synthetic
 
     train = list(join_gold(sorted((shared / "seeds").glob("*.txt")), split="train"))
-    # Names the seeds' annotators pass over are dropped; the synthetic abstracts were
-    # annotated more narrowly (no `reward model`, `cross-entropy`), so their gaps are not.
-    counts = build_gazetteer(
-        shared,
-        Path(__file__).parent / "data" / "curated.tsv",
-        out,
-        [train, read_synthetic()],
-        omissions=train,
-    )
+    counts = gazetteer_from_split(shared, train, read_synthetic(), out)
     typer.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
@@ -311,8 +303,8 @@ def train(
     import tempfile
 
     from kg.train.annotations import default_corpus, join_gold, read_synthetic
-    from kg.train.links import train_links
-    from kg.train.model import assemble, load_trained, train_ner, trained_layers
+    from kg.train.links import refit_links
+    from kg.train.model import assemble, train_ner, trained_layers
 
     records = list(join_gold(corpus or default_corpus(), split="train"))
     synthetic = [] if no_synthetic else read_synthetic()
@@ -326,9 +318,7 @@ def train(
         else:
             ner = train_ner(records, Path(tmp) / "ner", epochs=epochs, seed=seed, extra=synthetic)
         assemble(ner, out)
-    nlp = load_trained(out)
-    train_links(nlp, records + synthetic, seed=seed)
-    nlp.to_disk(out)
+    refit_links(out, records + synthetic, seed=seed)
     typer.echo(
         f"trained on {len(records)} seed papers and {len(synthetic)} synthetic abstracts; pipeline in {out}"
     )

@@ -46,15 +46,18 @@ def shipped_model() -> Path | None:
     return path if (path / "config.cfg").exists() else None
 
 
-def load_pipeline(model: str | Path | None = None) -> Any:
-    """The pipeline at `model`, else the shipped trained one, else the rule pipeline."""
+def load_pipeline(model: str | Path | None = None, config: dict[str, Any] | None = None) -> Any:
+    """The pipeline at `model`, else the shipped trained one, else the rule pipeline.
+
+    `config` overrides settings of a trained pipeline's config (`spacy.load`).
+    """
     import spacy
 
     load_builtins("components")
     path = Path(model) if model else shipped_model()
     if path is None:
         return build_pipeline()
-    return numpy_matmul(spacy.load(path))
+    return numpy_matmul(spacy.load(path, config=config or {}))
 
 
 def numpy_matmul(nlp: Any) -> Any:

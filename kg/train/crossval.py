@@ -76,21 +76,17 @@ def fold_pipeline(
     seed: int,
 ) -> Path:
     """Build the pipeline of `fold` (gazetteer, tagger, link classifier without it) in `out`."""
-    import kg
-    from kg.extract.names import build_gazetteer
-    from kg.train.links import train_links
-    from kg.train.model import assemble, load_trained, train_ner
+    from kg.extract.names import gazetteer_from_split
+    from kg.train.links import refit_links
+    from kg.train.model import assemble, train_ner
 
     train = [r for r in records if fold_of(r["id"]) != fold]
     out.mkdir(parents=True, exist_ok=True)
     gazetteer = out / "gazetteer.tsv"
-    curated = Path(kg.__file__).parent / "data" / "curated.tsv"
-    build_gazetteer(shared, curated, gazetteer, [train, synthetic], omissions=train)
+    gazetteer_from_split(shared, train, synthetic, gazetteer)
     ner = train_ner(train, out / "ner", epochs=epochs, seed=seed, extra=synthetic)
     model = assemble(ner, out / "model", gazetteer=gazetteer)
-    nlp = load_trained(model)
-    train_links(nlp, train + synthetic, seed=seed)
-    nlp.to_disk(model)
+    refit_links(model, train + synthetic, seed=seed)
     return model
 
 
@@ -98,15 +94,11 @@ def fold_predictions(
     records: list[dict[str, Any]], fold: int, model: Path, gazetteer: Path
 ) -> list[dict[str, Any]]:
     """The extraction of the held-out `fold` by its pipeline, with `gazetteer` as its list."""
-    import spacy
-
     from kg.evaluate import predict
-    from kg.extract.pipeline import numpy_matmul
-    from kg.registry import load_builtins
+    from kg.extract.pipeline import load_pipeline
 
-    load_builtins("components")
-    nlp = spacy.load(model, config={"components": {"kg_gazetteer": {"path": str(gazetteer)}}})
-    return predict([r for r in records if fold_of(r["id"]) == fold], nlp=numpy_matmul(nlp))
+    nlp = load_pipeline(model, config={"components": {"kg_gazetteer": {"path": str(gazetteer)}}})
+    return predict([r for r in records if fold_of(r["id"]) == fold], nlp=nlp)
 
 
 def crossval(
@@ -143,14 +135,14 @@ def crossval(
             job.result()
     gold = [r for k in range(FOLDS) for r in records if fold_of(r["id"]) == k]
     result: dict[str, Any] = {"papers": len(records), "rebuilt": missing, "hidden_rows": {}}
+    only = [fold_only_names(records, k) for k in range(FOLDS)]
     for setting in GAZETTEERS:
         predictions, hidden = [], 0
         for k, model in enumerate(models):
             gazetteer = work / f"fold{k}" / "gazetteer.tsv"
             if setting != "lists":
                 variant = work / f"fold{k}" / f"gazetteer-{setting}.tsv"
-                names = fold_only_names(records, k)
-                hidden += hide_names(gazetteer, names, variant, curated_only=setting == "curated")
+                hidden += hide_names(gazetteer, only[k], variant, curated_only=setting == "curated")
                 gazetteer = variant
             predictions += fold_predictions(records, k, model, gazetteer)
         result["hidden_rows"][setting] = hidden

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from kg.extract.links import LinkClassifier, context, entities, features
 from kg.extract.pipeline import record_text
 from kg.text import normalise_entity
+from kg.train.model import load_trained
 
 
 def examples(
@@ -33,6 +35,13 @@ def examples(
                 found.append((features(doc, mentions, ctx), relations))
                 labels.append(label)
     return found, labels
+
+
+def refit_links(pipeline: Path, records: list[dict[str, Any]], seed: int = 0) -> None:
+    """Fit the link classifier of the trained pipeline folder `pipeline` and save it there."""
+    nlp = load_trained(pipeline)
+    train_links(nlp, records, seed=seed)
+    nlp.to_disk(pipeline)
 
 
 def train_links(
