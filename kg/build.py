@@ -13,7 +13,7 @@ from kg.export.core import atomic_path, export_graph
 from kg.export.jsonl import write_records
 from kg.extract.parallel import extract_stream
 from kg.graph import GraphSummary, build_graph, summarise
-from kg.ingest import BadInput, ReadReport, read_papers
+from kg.ingest import BadInput, ReadReport, Seen, read_papers
 from kg.types import Extraction, Paper
 
 PAPERS_FILE = "papers.jsonl"
@@ -28,6 +28,8 @@ class BuildReport:
     outputs: list[str] = field(default_factory=list)
     seconds: float = 0.0
     extracted: int | None = None  # with `update`: papers extracted (the rest were reused)
+    changed: int | None = None  # with a patched update: stored papers whose links changed
+    steps: dict[str, float] = field(default_factory=dict)  # seconds of each step
 
 
 def _progress(items: Iterable[Any], desc: str, unit: str, enabled: bool) -> Iterable[Any]:
@@ -47,11 +49,14 @@ def _extract(
     progress: bool,
     fmt: str | None,
     cluster: str | None = None,
+    seen: Seen | None = None,
+    sizes: list[int] | None = None,
 ) -> Iterator[Extraction]:
     papers: Iterable[Paper] = _progress(
-        read_papers(inputs, fmt, report), "extract", "paper", progress
+        read_papers(inputs, fmt, report, seen=seen), "extract", "paper", progress
     )
-    yield from write_records(extract_stream(papers, model, workers, cluster=cluster), handle)
+    stream = extract_stream(papers, model, workers, cluster=cluster)
+    yield from write_records(stream, handle, sizes)
     if report.papers == 0:
         raise BadInput("no usable paper was read")
 
@@ -97,35 +102,68 @@ def build(
     added to the graph already in `out_dir`, extracting only papers it does not hold
     (kg.incremental).
     """
+    from kg.incremental import INDEX_FILE, GraphIndex, add_papers, patch_build, save_index
+
     started = time.perf_counter()
     out = Path(out_dir)
     if not update:
         out.mkdir(parents=True, exist_ok=True)
     read = read if read is not None else ReadReport()
     extracted = None
+    index = GraphIndex()
+
+    def extract(papers: list[Paper]) -> Iterator[Extraction]:
+        stream = _progress(papers, "extract", "paper", progress)
+        return extract_stream(stream, model, workers, cluster=cluster)
+
     with contextlib.ExitStack() as stage:
+        if update:
+            patched = patch_build(out, PAPERS_FILE, inputs, fmt, read, extract, exporters, stage)
+            if patched is not None:
+                stage.close()  # every output in place
+                return BuildReport(
+                    read,
+                    patched.summary,
+                    [str(p) for p in patched.written],
+                    time.perf_counter() - started,
+                    patched.extracted,
+                    patched.changed_papers,
+                )
         tmp = stage.enter_context(atomic_path(out / PAPERS_FILE))
         with tmp.open("w", encoding="utf-8") as handle:
             if update:
-                from kg.incremental import add_papers
-
-                def extract(papers: list[Paper]) -> Iterator[Extraction]:
-                    stream = _progress(papers, "extract", "paper", progress)
-                    return extract_stream(stream, model, workers, cluster=cluster)
-
-                extractions, extracted = add_papers(out / PAPERS_FILE, inputs, fmt, read, extract)
-                for _ in write_records(extractions, handle):
+                extractions, extracted = add_papers(
+                    out / PAPERS_FILE, inputs, fmt, read, extract, index.seen
+                )
+                for _ in write_records(extractions, handle, index.sizes):
                     pass
             else:
                 extractions = list(
-                    _extract(inputs, handle, model, workers, read, progress, fmt, cluster)
+                    _extract(
+                        inputs,
+                        handle,
+                        model,
+                        workers,
+                        read,
+                        progress,
+                        fmt,
+                        cluster,
+                        index.seen,
+                        index.sizes,
+                    )
                 )
-        graph = build_graph(extractions)
+        steps = {"extract": time.perf_counter() - started}
+        graph = build_graph(extractions, index=index)
+        index.define(extractions)
+        steps["graph"] = time.perf_counter() - started - sum(steps.values())
         written = export_graph(graph, out, exporters, stage)
+        save_index(index, stage.enter_context(atomic_path(out / INDEX_FILE)))
+    steps["exports"] = time.perf_counter() - started - sum(steps.values())
     return BuildReport(
         read,
         summarise(graph),
         [str(p) for p in [out / PAPERS_FILE, *written]],
         time.perf_counter() - started,
         extracted,
+        steps=steps,
     )

@@ -89,21 +89,35 @@ class AliasTable:
         return self.long_forms.get((label, fold(name)), name)
 
 
-def build_alias_table(definitions: Iterable[tuple[str, str, str]]) -> AliasTable:
-    """Make the table from (label, short, long) definitions across papers.
+Definitions = dict[tuple[str, str], Counter[str]]  # (label, folded short) → long names counted
 
-    A short form whose papers disagree on the long form (after folding) is left out.
-    """
-    seen: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+def count_definitions(
+    definitions: Iterable[tuple[str, str, str]], counts: Definitions | None = None
+) -> Definitions:
+    """Add (label, short, long) definitions to `counts`: each long form's canonical name, counted per key."""
+    counts = counts if counts is not None else defaultdict(Counter)
     for label, short, long in definitions:
-        long_name = canonical_name(label, long)
-        seen[(label, fold(singular(label, short)))][long_name] += 1
-        keys[(label, fold(singular(label, short)))].add(fold(long_name))
-    table = {
-        key: counts.most_common(1)[0][0] for key, counts in seen.items() if len(keys[key]) == 1
-    }
+        counts[(label, fold(singular(label, short)))][canonical_name(label, long)] += 1
+    return counts
+
+
+def agreed(counts: Counter[str]) -> str | None:
+    """The long form of one key: the most frequent (first met on a tie), or None if they disagree after folding."""
+    if len({fold(name) for name in counts}) != 1:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def alias_table(counts: Definitions) -> AliasTable:
+    """The table of counted definitions: a short form whose papers disagree on the long form is left out."""
+    table = {key: long for key, names in counts.items() if (long := agreed(names)) is not None}
     return AliasTable(table)
+
+
+def build_alias_table(definitions: Iterable[tuple[str, str, str]]) -> AliasTable:
+    """Make the table from (label, short, long) definitions across papers."""
+    return alias_table(count_definitions(definitions))
 
 
 def entity_of(label: str, name: str, aliases: AliasTable | None = None) -> tuple[str, str]:

@@ -12,13 +12,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, Protocol, TypeVar
 
 import networkx as nx
 
 from kg.canonical import AliasTable, build_alias_table, canonical_name, entity_of
-from kg.ids import link_id
-from kg.types import Extraction, evidence_record
+from kg.ids import fold, link_id
+from kg.types import Evidence, Extraction, Paper, evidence_record
 
 KIND = {
     "METHOD": "Method",
@@ -28,7 +28,18 @@ KIND = {
     "METRIC": "Metric",
     "REPO": "Repository",
 }
-__all__ = ["KIND", "GraphSummary", "build_graph", "definitions", "load_graph", "summarise"]
+__all__ = [
+    "KIND",
+    "GraphSummary",
+    "Part",
+    "add_paper",
+    "build_graph",
+    "definitions",
+    "load_graph",
+    "name_entity",
+    "paper_part",
+    "summarise",
+]
 
 
 def definitions(extractions: Iterable[Extraction]) -> list[tuple[str, str, str]]:
@@ -43,8 +54,34 @@ def definitions(extractions: Iterable[Extraction]) -> list[tuple[str, str, str]]
     return found
 
 
-def _surface_names(ex: Extraction, aliases: AliasTable) -> dict[str, set[str]]:
-    """Entity id → surface forms of its mentions in one paper."""
+Key = tuple[str, str]  # (label, folded name): what an alias table is looked up by
+
+
+def lookup_key(label: str, text: str) -> Key:
+    """The alias-table key `entity_of(label, text, aliases)` looks up."""
+    return label, fold(canonical_name(label, text))
+
+
+@dataclass
+class Part:
+    """One paper's share of the graph under one alias table.
+
+    `edges` maps (entity, relation) to the evidence of the paper's links (in link order),
+    `names` counts the canonical names its links give each entity, `said` holds the
+    surface forms it uses for each, and `keys` (filled on request) the alias-table keys
+    it looked up, which a change of the table can only affect.
+    """
+
+    edges: dict[tuple[str, str], list[Evidence]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    names: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    said: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    keys: set[Key] | None = None
+
+
+def paper_part(ex: Extraction, aliases: AliasTable, keys: bool = False) -> Part:
+    """The entities, links and names of one paper, bare short forms resolved with `aliases`."""
+    part = Part(keys=set() if keys else None)
     long_of = dict(ex.aliases)
     surfaces: dict[str, set[str]] = defaultdict(set)
     for mention in ex.mentions:
@@ -53,9 +90,64 @@ def _surface_names(ex: Extraction, aliases: AliasTable) -> dict[str, set[str]]:
             if mention.text.endswith("s") and mention.text[:-1] in long_of
             else mention.text
         )
-        entity, _ = entity_of(mention.label, long_of.get(stem, mention.text), aliases)
+        text = long_of.get(stem, mention.text)
+        entity, _ = entity_of(mention.label, text, aliases)
         surfaces[entity].add(mention.text)
-    return surfaces
+        if part.keys is not None:
+            part.keys.add(lookup_key(mention.label, text))
+    for link in ex.links:
+        entity, name = entity_of(link.label, link.entity, aliases)
+        if part.keys is not None:
+            part.keys.add(lookup_key(link.label, link.entity))
+        part.labels[entity] = link.label
+        part.names[entity][name] += 1
+        part.said[entity].update(surfaces.get(entity, ()))
+        part.said[entity].add(canonical_name(link.label, link.entity))
+        part.edges.setdefault((entity, link.relation), []).extend(link.evidence)
+    return part
+
+
+def add_paper(graph: nx.MultiDiGraph, paper: Paper, part: Part) -> None:
+    """Add a paper's node, its entities' nodes (without names) and its links to `graph`."""
+    graph.add_node(
+        paper.id,
+        kind="Paper",
+        title=paper.title,
+        abstract=paper.abstract,
+        date=paper.date or "",
+        source=paper.source,
+    )
+    sentences: dict[str, str] = {}
+    for (entity, relation), found in part.edges.items():
+        if not graph.has_node(entity):
+            label = part.labels[entity]
+            graph.add_node(entity, kind=KIND[label], label=label)
+        evidence = [evidence_record(e) for e in found]
+        for record in evidence:
+            # A sentence with several links is held once: the same text, one object.
+            record["sentence"] = sentences.setdefault(record["sentence"], record["sentence"])
+        graph.add_edge(
+            paper.id,
+            entity,
+            key=relation,
+            relation=relation,
+            id=link_id(paper.id, relation, entity),
+            evidence=evidence,
+            confidence=max((e.confidence for e in found), default=0.5),
+        )
+
+
+def name_entity(
+    graph: nx.MultiDiGraph, entity: str, names: Counter[str], said: Iterable[str]
+) -> None:
+    """Give an entity node its name (the most frequent canonical name, ties by text) and aliases."""
+    name = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    graph.nodes[entity]["name"] = name
+    graph.nodes[entity]["aliases"] = sorted(set(said) - {name})
+
+
+class Indexer(Protocol):
+    def add(self, ex: Extraction, part: Part) -> None: ...
 
 
 P = ParamSpec("P")
@@ -85,56 +177,30 @@ def gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
 
 @gc_paused
 def build_graph(
-    extractions: Iterable[Extraction], graph: nx.MultiDiGraph | None = None
+    extractions: Iterable[Extraction],
+    graph: nx.MultiDiGraph | None = None,
+    index: Indexer | None = None,
 ) -> nx.MultiDiGraph:
     """Add papers, entities and linked relations to `graph` (a new one by default).
 
     Bare short forms are resolved with the abbreviations every paper of the input defines.
+    An `index` is told each paper with its part (kg.incremental keeps what an update needs).
     """
     exs = list(extractions)
     aliases = build_alias_table(definitions(exs))
     graph = graph if graph is not None else nx.MultiDiGraph()
     names: dict[str, Counter[str]] = defaultdict(Counter)
-    alias_sets: dict[str, set[str]] = defaultdict(set)
+    said: dict[str, set[str]] = defaultdict(set)
     for ex in exs:
-        paper = ex.paper
-        graph.add_node(
-            paper.id,
-            kind="Paper",
-            title=paper.title,
-            abstract=paper.abstract,
-            date=paper.date or "",
-            source=paper.source,
-        )
-        surfaces = _surface_names(ex, aliases)
-        sentences: dict[str, str] = {}
-        for link in ex.links:
-            entity, name = entity_of(link.label, link.entity, aliases)
-            names[entity][name] += 1
-            alias_sets[entity].update(surfaces.get(entity, ()))
-            alias_sets[entity].add(canonical_name(link.label, link.entity))
-            if not graph.has_node(entity):
-                graph.add_node(entity, kind=KIND[link.label], label=link.label)
-            evidence = [evidence_record(e) for e in link.evidence]
-            for record in evidence:
-                # A sentence with several links is held once: the same text, one object.
-                record["sentence"] = sentences.setdefault(record["sentence"], record["sentence"])
-            if graph.has_edge(paper.id, entity, key=link.relation):
-                graph.edges[paper.id, entity, link.relation]["evidence"].extend(evidence)
-            else:
-                graph.add_edge(
-                    paper.id,
-                    entity,
-                    key=link.relation,
-                    relation=link.relation,
-                    id=link_id(paper.id, link.relation, entity),
-                    evidence=evidence,
-                    confidence=max((e.confidence for e in link.evidence), default=0.5),
-                )
+        part = paper_part(ex, aliases, keys=index is not None)
+        add_paper(graph, ex.paper, part)
+        for entity, counts in part.names.items():
+            names[entity].update(counts)
+            said[entity].update(part.said[entity])
+        if index is not None:
+            index.add(ex, part)
     for entity, counts in names.items():
-        name = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        graph.nodes[entity]["name"] = name
-        graph.nodes[entity]["aliases"] = sorted(alias_sets[entity] - {name})
+        name_entity(graph, entity, counts, said[entity])
     return graph
 
 

@@ -1,34 +1,278 @@
-"""`kg build --update DIR NEW_INPUT...`: add papers to a built graph without extracting old ones again.
+"""`kg build --update DIR NEW_INPUT...`: add papers to a built graph in time that follows the new papers.
 
-The stored `DIR/papers.jsonl` goes first, ahead of the new files, through the same
-duplicate rules as a full build; so the papers kept, and their order, are
-those a full build of the old inputs followed by the new ones keeps (title-less papers
-still go last, and a titled copy still wins over a title-less one). A kept paper whose
-id, title and abstract equal a stored one takes the stored extraction; only the others
-are extracted. The graph and its exports are then made again from all extractions
-(kg.build): a new paper can define an abbreviation that changes which entity an old
-mention names, so they depend on the whole corpus; that is linear in the corpus and
-cheap next to extraction. The result equals a full rebuild (tested) as long as the
-pipeline has not changed since DIR was built.
+A build leaves `DIR/index.json` beside its outputs: the duplicate rules' memory of every
+paper, the byte size of each line of papers.jsonl, the abbreviation definitions counted
+per short form, which papers looked up which alias-table key, and per entity the names
+and surface forms the papers give it. An update reads the new papers against that memory,
+extracts them, and works out what changes:
+
+- the new papers and their links;
+- old papers whose bare short forms now resolve otherwise, because a new paper defines
+  (or contradicts) an abbreviation: only the papers that looked up a changed key, read
+  back from papers.jsonl by offset;
+- every entity those papers name, renamed from its counts.
+
+Each export is then patched (kg.export.splice; the store through a checkpoint), and
+papers.jsonl gets the new lines. The result is the bytes a full rebuild of the old inputs
+followed by the new ones gives (tested), as long as the pipeline is the one DIR was built
+with. Where that cannot be promised cheaply the update falls back to extracting only new
+papers and making the graph and exports again (`add_papers`): no index, an index out of
+step with papers.jsonl, an exporter without a patch, a missing output, or a title-less
+stored paper (a titled copy met later would replace it, and papers without a title are
+kept last).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+import json
+import shutil
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
-from kg.export.jsonl import read_records
-from kg.ingest import ReadReport, read_papers
+import networkx as nx
+
+from kg.canonical import Definitions, agreed, alias_table, count_definitions
+from kg.export.core import Exporter, GraphPatch, atomic_path
+from kg.export.jsonl import from_record, read_records, write_records
+from kg.graph import (
+    KIND,
+    GraphSummary,
+    Key,
+    Part,
+    add_paper,
+    definitions,
+    name_entity,
+    paper_part,
+)
+from kg.ids import link_id
+from kg.ingest import ReadReport, Seen, read_papers
+from kg.registry import exporters, load_builtins
 from kg.types import Extraction, Paper
 
 Extract = Callable[[list[Paper]], Iterable[Extraction]]
+INDEX_FILE = "index.json"
+VERSION = 1
+
+
+@dataclass
+class GraphIndex:
+    """What an update needs to know of a built graph without reading it all (see the module)."""
+
+    ids: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    seen: Seen = field(default_factory=Seen)
+    untitled: int = 0
+    definitions: Definitions = field(default_factory=lambda: defaultdict(Counter))
+    lookups: dict[Key, list[int]] = field(default_factory=lambda: defaultdict(list))
+    names: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    said: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    links: Counter[str] = field(default_factory=Counter)
+
+    def add(self, ex: Extraction, part: Part) -> None:
+        """Note a paper appended to the graph, with its part (made with `keys=True`)."""
+        seq = len(self.ids)
+        self.ids.append(ex.paper.id)
+        self.untitled += not ex.paper.title
+        for key in part.keys or ():
+            self.lookups[key].append(seq)
+        self.count(part, 1)
+
+    def define(self, extractions: Iterable[Extraction]) -> None:
+        count_definitions(definitions(extractions), self.definitions)
+
+    def count(self, part: Part, sign: int) -> None:
+        """Add (`sign` 1) or take away (-1) what `part` says of its entities and links."""
+        for entity, names in part.names.items():
+            own, said = self.names[entity], self.said[entity]
+            for name, n in names.items():
+                own[name] += sign * n
+            for alias in part.said[entity]:
+                said[alias] += sign
+            if sign < 0:
+                _prune(own)
+                _prune(said)
+                if not own:
+                    del self.names[entity], self.said[entity]
+        for _, relation in part.edges:
+            self.links[relation] += sign
+
+    def summary(self) -> GraphSummary:
+        kinds = Counter(KIND[label_of(entity)] for entity in self.names)
+        links = {relation: n for relation, n in sorted(self.links.items()) if n > 0}
+        return GraphSummary(len(self.ids), dict(sorted(kinds.items())), links)
+
+
+def _prune(counts: Counter[str]) -> None:
+    for key in [key for key, n in counts.items() if n <= 0]:
+        del counts[key]
+
+
+def label_of(entity: str) -> str:
+    """The label of an entity id (`method:bert` → METHOD; kg.ids.entity_id)."""
+    return entity.partition(":")[0].upper()
+
+
+def save_index(index: GraphIndex, path: Path) -> None:
+    data: dict[str, Any] = {
+        "version": VERSION,
+        "ids": index.ids,
+        "sizes": index.sizes,
+        "first": index.seen.first,
+        "texts": sorted(index.seen.texts),
+        "untitled": index.untitled,
+        "definitions": [[*key, counts] for key, counts in index.definitions.items()],
+        "lookups": [[*key, seqs] for key, seqs in index.lookups.items()],
+        "names": index.names,
+        "said": index.said,
+        "links": index.links,
+    }
+    with path.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+
+
+def load_index(path: Path) -> GraphIndex | None:
+    """The index at `path`, or None if there is none or it is of another version."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return None
+    index = GraphIndex(
+        ids=data["ids"],
+        sizes=data["sizes"],
+        seen=Seen({k: (v[0], v[1]) for k, v in data["first"].items()}, set(data["texts"])),
+        untitled=data["untitled"],
+        links=Counter(data["links"]),
+    )
+    for label, key, counts in data["definitions"]:
+        index.definitions[(label, key)] = Counter(counts)
+    for label, key, seqs in data["lookups"]:
+        index.lookups[(label, key)] = seqs
+    for entity, counts in data["names"].items():
+        index.names[entity] = Counter(counts)
+    for entity, counts in data["said"].items():
+        index.said[entity] = Counter(counts)
+    return index
+
+
+def read_at(path: Path, sizes: list[int], seqs: list[int]) -> Iterator[Extraction]:
+    """The extractions on lines `seqs` (ascending) of a papers.jsonl whose line sizes are `sizes`."""
+    starts = [0, *accumulate(sizes)]
+    with path.open("rb") as handle:
+        for seq in seqs:
+            handle.seek(starts[seq])
+            yield from_record(json.loads(handle.read(sizes[seq])))
+
+
+@dataclass
+class Patched:
+    """What a patched update did."""
+
+    summary: GraphSummary
+    written: list[Path]
+    extracted: int
+    changed_papers: int
+
+
+def patch_build(
+    out: Path,
+    papers_file: str,
+    inputs: Iterable[str | Path],
+    fmt: str | None,
+    read: ReadReport,
+    extract: Extract,
+    names: list[str] | None,
+    stage: contextlib.ExitStack,
+) -> Patched | None:
+    """Add `inputs` to the graph in `out` by patching its outputs; None when it cannot (see the module).
+
+    Outputs are written to temporaries that `stage` puts in place when it closes.
+    """
+    index = load_index(out / INDEX_FILE)
+    stored = out / papers_file
+    load_builtins("exporters")
+    chosen: list[Exporter] = [exporters.get(n) for n in names or sorted(exporters.get_all())]
+    if (
+        index is None
+        or index.untitled
+        or not stored.exists()
+        or stored.stat().st_size != sum(index.sizes)
+        or any(e.patch is None or not (out / e.filename).exists() for e in chosen)
+    ):
+        return None
+    read.papers += len(index.ids)
+    papers = list(read_papers(inputs, fmt, read, seen=index.seen))
+    new = list(extract(papers)) if papers else []  # no model load for none
+
+    old_table = alias_table(index.definitions)
+    index.define(new)
+    touched = set(count_definitions(definitions(new)))
+    changed = {k for k in touched if agreed(index.definitions[k]) != old_table.long_forms.get(k)}
+    table = alias_table(index.definitions)
+
+    graph = nx.MultiDiGraph()
+    gone_nodes: list[tuple[str, str]] = []
+    gone_links: list[str] = []
+    entities: set[str] = set()
+    affected = sorted({seq for key in changed for seq in index.lookups.get(key, ())})
+    for ex in read_at(stored, index.sizes, affected):
+        was, now = paper_part(ex, old_table), paper_part(ex, table)
+        index.count(was, -1)
+        index.count(now, 1)
+        entities |= was.names.keys() | now.names.keys()
+        gone_nodes.append((ex.paper.id, "Paper"))
+        gone_links += [link_id(ex.paper.id, relation, e) for e, relation in was.edges]
+        add_paper(graph, ex.paper, now)
+    for ex in new:
+        part = paper_part(ex, table, keys=True)
+        index.add(ex, part)
+        entities |= part.names.keys()
+        add_paper(graph, ex.paper, part)
+    for entity in sorted(entities):
+        label = label_of(entity)
+        gone_nodes.append((entity, KIND[label]))
+        if entity in index.names:
+            if not graph.has_node(entity):
+                graph.add_node(entity, kind=KIND[label], label=label)
+            name_entity(graph, entity, index.names[entity], index.said[entity].keys())
+    change = GraphPatch(graph, gone_nodes, gone_links)
+
+    written = [stored]
+    tmp = stage.enter_context(atomic_path(stored))
+    shutil.copyfile(stored, tmp)
+    with tmp.open("a", encoding="utf-8") as handle:
+        for _ in write_records(new, handle, index.sizes):
+            pass
+    for exporter in chosen:
+        target = out / exporter.filename
+        assert exporter.patch is not None
+        exporter.patch(change, target, stage.enter_context(atomic_path(target)))
+        written.append(target)
+    save_index(index, stage.enter_context(atomic_path(out / INDEX_FILE)))
+    return Patched(index.summary(), written, len(new), len(affected))
 
 
 def add_papers(
-    stored: Path, inputs: Iterable[str | Path], fmt: str | None, read: ReadReport, extract: Extract
+    stored: Path,
+    inputs: Iterable[str | Path],
+    fmt: str | None,
+    read: ReadReport,
+    extract: Extract,
+    seen: Seen | None = None,
 ) -> tuple[list[Extraction], int]:
     """All extractions after adding `inputs` to the ones in `stored`, in build order, and how
-    many papers `extract` had to extract (the caller writes them in place of `stored`)."""
+    many papers `extract` had to extract (the caller writes them in place of `stored`).
+
+    The stored papers go first, ahead of the new files, through the same duplicate rules
+    as a full build, so the papers kept and their order are those of a full build; a kept
+    paper whose id, title and abstract equal a stored one takes the stored extraction.
+    """
     if not stored.exists():
         raise FileNotFoundError(
             f"{stored.parent}: no {stored.name} here to update (run `kg build` first)"
@@ -37,7 +281,8 @@ def add_papers(
     # The stored papers were read and cleaned by the build that wrote them: they go through
     # the duplicate rules again, not through the reader (reading them twice cost as much as
     # building the graph).
-    papers = list(read_papers(inputs, fmt, read, known=(ex.paper for ex in old.values())))
+    known = (ex.paper for ex in old.values())
+    papers = list(read_papers(inputs, fmt, read, known=known, seen=seen))
 
     def reusable(paper: Paper) -> Extraction | None:
         ex = old.get(paper.id)
@@ -48,5 +293,5 @@ def add_papers(
         return ex if same else None
 
     new = [p for p in papers if reusable(p) is None]
-    fresh = {ex.paper.id: ex for ex in extract(new)} if new else {}  # no model load for none
+    fresh = {ex.paper.id: ex for ex in extract(new)} if new else {}
     return [reusable(p) or fresh[p.id] for p in papers], len(new)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
@@ -96,3 +97,132 @@ def test_cli_update_needs_a_built_folder(halves: tuple[Path, Path], tmp_path: Pa
         app, ["build", str(halves[1]), "--update", str(tmp_path), "--out", str(tmp_path)]
     )
     assert both.exit_code == 1 and "either --out" in both.output
+
+
+ALL = ["graphml", "ntriples", "oxigraph", "turtle"]
+FILES = ["papers.jsonl", "graph.nt", "graph.ttl", "graph.graphml"]
+
+
+def store_lines(folder: Path) -> list[bytes]:
+    from pyoxigraph import RdfFormat, Store
+
+    store = Store.read_only(str(folder / "store"))
+    return sorted((store.dump(format=RdfFormat.N_QUADS) or b"").splitlines())
+
+
+def assert_same_outputs(step: Path, full: Path) -> None:
+    for name in FILES:
+        assert (step / name).read_bytes() == (full / name).read_bytes(), name
+    assert store_lines(step) == store_lines(full)
+
+
+def test_patched_update_equals_full_rebuild(halves: tuple[Path, Path], tmp_path: Path) -> None:
+    """Without title-less papers the outputs are patched, and are the bytes of a full rebuild."""
+    a, b = halves
+    titled = [r for r in map(json.loads, a.read_text().splitlines()) if r["title"]]
+    a = write_jsonl(tmp_path / "a.jsonl", titled)
+    build([a, b], tmp_path / "full", exporters=ALL)
+    build([a], tmp_path / "step", exporters=ALL)
+    report = build([b], tmp_path / "step", exporters=ALL, update=True)
+    assert report.changed is not None  # patched, not made again
+    assert report.extracted == 8 and report.read.papers == 16 and report.read.duplicates == 2
+    assert_same_outputs(tmp_path / "step", tmp_path / "full")
+    again = build([b], tmp_path / "step", exporters=ALL, update=True)
+    assert again.extracted == 0 and again.changed == 0
+    assert_same_outputs(tmp_path / "step", tmp_path / "full")
+
+
+def _paper(pid: str, text: str, names: list[tuple[str, str, str]], defines: tuple = ()) -> dict:
+    """A hand-made extraction: each (relation, label, name) is a mention and a link."""
+    mentions, links = [], []
+    for relation, label, name in names:
+        start = text.index(name)
+        mentions.append(
+            {
+                "field": "abstract",
+                "start": start,
+                "end": start + len(name),
+                "text": name,
+                "label": label,
+            }
+        )
+        evidence = {
+            "field": "abstract",
+            "sentence": text,
+            "start": start,
+            "end": start + len(name),
+            "extractor": "hand",
+            "version": "1",
+            "confidence": 0.9,
+        }
+        links.append({"relation": relation, "label": label, "entity": name, "evidence": [evidence]})
+    record = {"id": pid, "title": f"Paper {pid}", "abstract": text, "mentions": mentions}
+    return {**record, "links": links, "aliases": [list(pair) for pair in defines]}
+
+
+HAND = [
+    _paper(
+        "a1",
+        "We train XYZ on ImageNet.",
+        [("uses", "METHOD", "XYZ"), ("evaluates_on", "DATASET", "ImageNet")],
+    ),
+    _paper(
+        "a2",
+        "Quick Query (QQ) answers faster.",
+        [("proposes", "METHOD", "Quick Query")],
+        (("QQ", "Quick Query"),),
+    ),
+    _paper(
+        "a3",
+        "QQ beats XYZ here.",
+        [("compares_with", "METHOD", "QQ"), ("compares_with", "METHOD", "XYZ")],
+    ),
+    _paper("a4", "Graph networks help.", [("uses", "METHOD", "Graph networks")]),
+    _paper(
+        "b1",
+        "Cross Yielding Zoom (XYZ) is new.",
+        [("proposes", "METHOD", "Cross Yielding Zoom")],
+        (("XYZ", "Cross Yielding Zoom"),),
+    ),
+    _paper(
+        "b2",
+        "Quiet Quorum (QQ) differs.",
+        [("proposes", "METHOD", "Quiet Quorum")],
+        (("QQ", "Quiet Quorum"),),
+    ),
+    _paper(
+        "b3",
+        "We use graph network and ImageNet.",
+        [("uses", "METHOD", "graph network"), ("uses", "DATASET", "ImageNet")],
+    ),
+]
+
+
+def test_patched_update_follows_abbreviations_defined_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new paper defining XYZ moves old bare uses to its long form; one contradicting QQ's
+    long form makes old bare QQ its own entity again; the result is a full rebuild's."""
+    from kg import build as build_module
+    from kg.export.jsonl import from_record
+
+    made = {r["id"]: from_record(r) for r in HAND}
+
+    def extract_stream(papers, model=None, workers=1, cluster=None):  # type: ignore[no-untyped-def]
+        for paper in papers:
+            yield dataclasses.replace(made[paper.id], paper=paper)
+
+    monkeypatch.setattr(build_module, "extract_stream", extract_stream)
+    plain = [{k: r[k] for k in ("id", "title", "abstract")} for r in HAND]
+    a = write_jsonl(tmp_path / "a.jsonl", plain[:4])
+    b = write_jsonl(tmp_path / "b.jsonl", plain[4:])
+    full = build([a, b], tmp_path / "full", exporters=ALL)
+    build([a], tmp_path / "step", exporters=ALL)
+    before = (tmp_path / "step" / "graph.nt").read_text()
+    assert "method/method%3Aquickquery" in before and "method%3Axyz" in before
+    report = build([b], tmp_path / "step", exporters=ALL, update=True)
+    assert report.extracted == 3 and report.changed == 2  # a1 (XYZ) and a3 (QQ, XYZ)
+    assert_same_outputs(tmp_path / "step", tmp_path / "full")
+    after = (tmp_path / "step" / "graph.nt").read_text()
+    assert "method%3Axyz>" not in after and "method%3Aqq>" in after
+    assert report.graph == full.graph

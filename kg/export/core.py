@@ -16,19 +16,47 @@ ExportFn = Callable[[nx.MultiDiGraph, Path], None]
 
 
 @dataclass(frozen=True)
+class GraphPatch:
+    """A change to a built graph (kg.incremental): what goes, and what comes in its place.
+
+    `graph` holds every changed node as it now is (entities named) and every link of the
+    changed papers; `nodes` are the (id, kind) of the nodes whose old statements go (all
+    changed nodes, some of them gone for good), `links` the ids of the links that go.
+    """
+
+    graph: nx.MultiDiGraph
+    nodes: list[tuple[str, str]]
+    links: list[str]
+
+    def papers(self) -> list[str]:
+        """The ids of the changed papers: every one of their old links goes."""
+        return [node for node, kind in self.nodes if kind == "Paper"]
+
+
+PatchFn = Callable[[GraphPatch, Path, Path], None]
+
+
+@dataclass(frozen=True)
 class Exporter:
-    """A registered exporter: its name, the file (or folder) it writes in the graph folder, and the function."""
+    """A registered exporter: its name, the file (or folder) it writes in the graph folder, and the function.
+
+    `patch(change, old, new)`, if the exporter has one, writes to `new` the output `old`
+    with a `GraphPatch` applied: the output a full export of the changed graph gives.
+    """
 
     name: str
     filename: str
     write: ExportFn
+    patch: PatchFn | None = None
 
 
-def register_exporter(name: str, filename: str) -> Callable[[ExportFn], ExportFn]:
+def register_exporter(
+    name: str, filename: str, patch: PatchFn | None = None
+) -> Callable[[ExportFn], ExportFn]:
     """Register `write(graph, path)` as exporter `name`, writing `filename` in a graph folder."""
 
     def wrap(fn: ExportFn) -> ExportFn:
-        exporters.register(name, func=Exporter(name, filename, fn))
+        exporters.register(name, func=Exporter(name, filename, fn, patch))
         return fn
 
     return wrap

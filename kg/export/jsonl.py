@@ -77,10 +77,18 @@ def from_record(record: dict[str, Any]) -> Extraction:
     return Extraction(paper, mentions, links, aliases)
 
 
-def write_records(extractions: Iterable[Extraction], handle: TextIO) -> Iterator[Extraction]:
-    """Write each extraction as a line and pass it on (so writing can sit inside a stream)."""
+def write_records(
+    extractions: Iterable[Extraction], handle: TextIO, sizes: list[int] | None = None
+) -> Iterator[Extraction]:
+    """Write each extraction as a line and pass it on (so writing can sit inside a stream).
+
+    `sizes`, if given, receives each line's length in UTF-8 bytes.
+    """
     for ex in extractions:
-        handle.write(json.dumps(to_record(ex), ensure_ascii=False) + "\n")
+        line = json.dumps(to_record(ex), ensure_ascii=False) + "\n"
+        handle.write(line)
+        if sizes is not None:
+            sizes.append(len(line.encode("utf-8", "surrogatepass")))
         yield ex
 
 

@@ -27,8 +27,9 @@ import networkx as nx
 if TYPE_CHECKING:
     from pyoxigraph import Triple
 
-from kg.export.core import register_exporter
+from kg.export.core import GraphPatch, register_exporter
 from kg.export.rdf_syntax import Pair, Syntax, quoted, write_text
+from kg.export.splice import Buffer, Layout, just, line_unit, prefixed, splice, up_to
 from kg.graph import KIND
 from kg.ids import link_id
 
@@ -331,13 +332,59 @@ def _batches(chunks: Iterator[str], size: int = 1024) -> Iterator[str]:
         yield batch
 
 
-@register_exporter("ntriples", "graph.nt")
+def _rdf_drops(change: GraphPatch) -> list[tuple[bytes, bytes]]:
+    """Key ranges of the subjects that go: changed nodes, and each gone link with its evidence."""
+    drops = [just(f"<{node_iri(node, kind)}>".encode()) for node, kind in change.nodes]
+    for link in change.links:
+        # `<link/evidence/…>` then `<link>`: one range, as `/` sorts before `>`.
+        low, _ = prefixed(f"<{link_iri(link)}/".encode())
+        drops.append((low, just(f"<{link_iri(link)}>".encode())[1]))
+    return drops
+
+
+NTRIPLES_LAYOUT = Layout(
+    body=lambda buf: (0, len(buf)),
+    unit=line_unit,
+    key=lambda buf, u: up_to(buf, u, b" "),
+    block_key=lambda text: text[: text.index(" ")].encode(),
+)
+
+
+def _turtle_unit(buf: Buffer, x: int, end: int) -> int:
+    # A subject's block starts at the blank line before it; no other line is blank.
+    found = buf.find(b"\n\n", max(x - 1, 0), end)
+    return end if found < 0 else found + 1
+
+
+def _turtle_body(buf: Buffer) -> tuple[int, int]:
+    return _turtle_unit(buf, 0, len(buf)), len(buf)
+
+
+TURTLE_LAYOUT = Layout(
+    body=_turtle_body,
+    unit=_turtle_unit,
+    key=lambda buf, u: up_to(buf, u + 1, b"\n"),
+    block_key=lambda text: text[1 : text.index("\n", 1)].encode(),
+)
+
+
+def patch_ntriples(change: GraphPatch, old: Path, new: Path) -> None:
+    """`old` N-Triples with `change` applied: the bytes `write_ntriples` gives for the changed graph."""
+    splice(old, new, NTRIPLES_LAYOUT, _rdf_drops(change), ntriples_chunks(change.graph))
+
+
+def patch_turtle(change: GraphPatch, old: Path, new: Path) -> None:
+    """`old` Turtle with `change` applied: the bytes `write_turtle` gives for the changed graph."""
+    splice(old, new, TURTLE_LAYOUT, _rdf_drops(change), _blocks(change.graph, TURTLE))
+
+
+@register_exporter("ntriples", "graph.nt", patch_ntriples)
 def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
     """Sorted N-Triples: byte-identical for the same graph."""
     write_text(path, ntriples_chunks(graph))
 
 
-@register_exporter("turtle", "graph.ttl")
+@register_exporter("turtle", "graph.ttl", patch_turtle)
 def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
     """Turtle with the project's prefixes, subjects in N-Triples order: the same for the same graph.
 

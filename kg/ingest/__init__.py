@@ -1,6 +1,6 @@
 """Ingest: read papers from text listings, JSON/JSONL/CSV/TSV records and BibTeX."""
 
-from kg.ingest.core import read_papers, reader_for
+from kg.ingest.core import Seen, read_papers, reader_for
 from kg.ingest.policy import BadInput, ReadReport
 
-__all__ = ["BadInput", "ReadReport", "read_papers", "reader_for"]
+__all__ = ["BadInput", "ReadReport", "Seen", "read_papers", "reader_for"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,14 @@ def _records(path: Path, fmt: str | None, report: ReadReport) -> Iterator[tuple[
         note(report, Problem(str(path), 1, reason.removeprefix(f"{path}: ")))
 
 
+@dataclass
+class Seen:
+    """What the duplicate rules remember of the papers read: id → (content key, source), and abstract keys."""
+
+    first: dict[str, tuple[str, str]] = field(default_factory=dict)
+    texts: set[str] = field(default_factory=set)
+
+
 def _missing(path: Path) -> str:
     if path.is_symlink():
         return "broken or looping symbolic link"
@@ -125,17 +133,19 @@ def read_papers(
     fmt: str | None = None,
     report: ReadReport | None = None,
     known: Iterable[Paper] = (),
+    seen: Seen | None = None,
 ) -> Iterator[Paper]:
     """Yield each distinct paper once from files or folders, in input order.
 
     A paper seen again (same id, or same normalised abstract) is dropped; one with a seen
     id but other text is a bad record. Title-less papers are held back to the end, so
     that a titled copy met later wins. `known` papers (already read and cleaned, such as
-    a built graph's) come first, as if read from a file ahead of `paths`.
+    a built graph's) come first, as if read from a file ahead of `paths`. `seen` holds
+    what the rules remember of papers read before (it is filled as papers are read).
     """
     report = report if report is not None else ReadReport()
-    first: dict[str, tuple[str, str]] = {}  # id -> (content key, source)
-    seen_texts: set[str] = set()
+    seen = seen if seen is not None else Seen()
+    first, seen_texts = seen.first, seen.texts
 
     def fresh(paper: Paper, where: tuple[str, int]) -> bool:
         abstract = normalise_title(paper.abstract)

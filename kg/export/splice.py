@@ -1,0 +1,125 @@
+"""Patching a sorted export in place of rewriting it: old blocks dropped, new ones put where they sort.
+
+An export written as a header, a body of units sorted by a key read from each unit's
+start, and a footer (N-Triples lines by subject, Turtle blocks by subject, GraphML
+lines by element) can be changed by a few subjects without being made again: each
+change is found by binary search over the old file (memory-mapped), and the bytes
+between changes are copied as they are. The cost is a search per change plus one copy
+of the file, at disk speed, instead of making every statement's text again.
+"""
+
+from __future__ import annotations
+
+import heapq
+import mmap
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+Buffer = mmap.mmap | bytes
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How units sit in a sorted export.
+
+    `body(buf)` gives where the sorted units start and end; `unit(buf, x, end)` the first
+    unit start at or after `x` (`end` if none); `key(buf, u)` the sort key of the unit at
+    `u`; `block_key(text)` the key of a new block of text (which starts with its unit).
+    """
+
+    body: Callable[[Buffer], tuple[int, int]]
+    unit: Callable[[Buffer, int, int], int]
+    key: Callable[[Buffer, int], bytes]
+    block_key: Callable[[str], bytes]
+
+
+def just(key: bytes) -> tuple[bytes, bytes]:
+    """The key range holding `key` only."""
+    return key, key + b"\x00"
+
+
+def prefixed(prefix: bytes) -> tuple[bytes, bytes]:
+    """The key range of every key starting with `prefix`."""
+    return prefix, prefix[:-1] + bytes([prefix[-1] + 1])
+
+
+def find(buf: Buffer, layout: Layout, start: int, end: int, key: bytes) -> int:
+    """The start of the first unit whose key is `key` or after it (`end` if none)."""
+    lo, hi = start, end
+    while lo < hi:
+        mid = (lo + hi) // 2
+        u = layout.unit(buf, mid, end)
+        if u < end and layout.key(buf, u) < key:
+            lo = u + 1  # no unit starts between `mid` and `u`
+        else:
+            hi = mid
+    return layout.unit(buf, lo, end)
+
+
+def _changes(
+    drops: Iterable[tuple[bytes, bytes]], blocks: Iterable[str], layout: Layout
+) -> Iterator[tuple[bytes, int, bytes, str]]:
+    """Drops (kind 0) and insertions (kind 1) in key order, a drop before an insertion at the same key."""
+    ranges = ((low, 0, high, "") for low, high in sorted(drops))
+    inserts = ((layout.block_key(text), 1, b"", text) for text in blocks)
+    return heapq.merge(ranges, inserts, key=lambda change: change[:2])
+
+
+def splice(
+    old: Path,
+    new: Path,
+    layout: Layout,
+    drops: Iterable[tuple[bytes, bytes]],
+    blocks: Iterable[str],
+) -> None:
+    """Write to `new` the file `old` without the units whose keys fall in `drops`, plus `blocks`.
+
+    `blocks` must come in key order, as the exporter writes them.
+    """
+    with old.open("rb") as handle, new.open("wb") as out:
+        size = old.stat().st_size
+        buf: Buffer = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        try:
+            _splice(buf, out, layout, drops, blocks)
+        finally:
+            if isinstance(buf, mmap.mmap):
+                buf.close()
+
+
+def _splice(
+    buf: Buffer,
+    out: BinaryIO,
+    layout: Layout,
+    drops: Iterable[tuple[bytes, bytes]],
+    blocks: Iterable[str],
+) -> None:
+    start, end = layout.body(buf)
+    view = memoryview(buf)
+    cur = 0
+    try:
+        for low, kind, high, text in _changes(drops, blocks, layout):
+            at = max(cur, find(buf, layout, start, end, low))
+            out.write(view[cur:at])
+            if kind == 0:
+                cur = max(at, find(buf, layout, start, end, high))
+            else:
+                out.write(text.encode("utf-8"))
+                cur = at
+        out.write(view[cur:])
+    finally:
+        view.release()
+
+
+def line_unit(buf: Buffer, x: int, end: int) -> int:
+    """The first line start at or after `x`."""
+    if x == 0 or buf[x - 1] == 10:
+        return min(x, end)
+    found = buf.find(b"\n", x, end)
+    return end if found < 0 else found + 1
+
+
+def up_to(buf: Buffer, u: int, stop: bytes) -> bytes:
+    """The bytes from `u` to the first `stop` after it."""
+    return bytes(buf[u : buf.find(stop, u)])
