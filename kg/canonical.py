@@ -103,10 +103,12 @@ def count_definitions(
 
 
 def agreed(counts: Counter[str]) -> str | None:
-    """The long form of one key: the most frequent (first met on a tie), or None if they disagree after folding."""
-    if len({fold(name) for name in counts}) != 1:
+    """The long form of one key: the most frequent (the first in text order on a tie), or None if
+    they disagree after folding. Ties are not broken by the order met, so that the table
+    does not depend on the order papers were added in (kg.incremental)."""
+    if len({fold(name) for name, n in counts.items() if n > 0}) != 1:
         return None
-    return counts.most_common(1)[0][0]
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def alias_table(counts: Definitions) -> AliasTable:

@@ -38,7 +38,7 @@ import networkx as nx
 
 from kg.canonical import Definitions, agreed, alias_table, count_definitions
 from kg.export.core import Exporter, GraphPatch, atomic_path
-from kg.export.jsonl import from_record, read_records, write_records
+from kg.export.jsonl import from_record, read_records, to_record
 from kg.graph import (
     KIND,
     GraphSummary,
@@ -51,6 +51,7 @@ from kg.graph import (
 )
 from kg.ids import link_id
 from kg.ingest import ReadReport, Seen, read_papers
+from kg.ingest.core import paper_keys
 from kg.registry import exporters, load_builtins
 from kg.types import Extraction, Paper
 
@@ -200,40 +201,80 @@ def patch_build(
     chosen: list[Exporter] = [exporters.get(n) for n in names or sorted(exporters.get_all())]
     if (
         index is None
-        or index.untitled
         or not stored.exists()
         or stored.stat().st_size != sum(index.sizes)
         or any(e.patch is None or not (out / e.filename).exists() for e in chosen)
     ):
         return None
-    read.papers += len(index.ids)
-    papers = list(read_papers(inputs, fmt, read, seen=index.seen))
-    new = list(extract(papers)) if papers else []  # no model load for none
+    papers, held, fresh = _read_new(index, stored, inputs, fmt, read)
+    new = {ex.paper.id: ex for ex in extract(fresh)} if fresh else {}  # no model load for none
+    titled = len(index.ids) - len(held)
+    kept = {id(p) for p in papers}
+    dropped = [(seq, ex) for seq, ex in held.values() if id(ex.paper) not in kept]
+    stays_held = {id(ex.paper) for _, ex in held.values()} & kept
 
     old_table = alias_table(index.definitions)
-    index.define(new)
-    touched = set(count_definitions(definitions(new)))
+    gone = count_definitions(definitions(ex for _, ex in dropped))
+    for key, counts in gone.items():
+        index.definitions[key].subtract(counts)
+        _prune(index.definitions[key])
+    index.define(new.values())
+    touched = set(gone) | set(count_definitions(definitions(new.values())))
     changed = {k for k in touched if agreed(index.definitions[k]) != old_table.long_forms.get(k)}
+    for key in touched:
+        if not index.definitions[key]:
+            del index.definitions[key]
     table = alias_table(index.definitions)
 
     graph = nx.MultiDiGraph()
     gone_nodes: list[tuple[str, str]] = []
     gone_links: list[str] = []
     entities: set[str] = set()
-    affected = sorted({seq for key in changed for seq in index.lookups.get(key, ())})
-    for ex in read_at(stored, index.sizes, affected):
-        was, now = paper_part(ex, old_table), paper_part(ex, table)
+    out_seqs = {seq for seq, _ in dropped}
+    affected = sorted({s for k in changed for s in index.lookups.get(k, ())} - out_seqs)
+    redo = list(read_at(stored, index.sizes, affected))
+    for ex, stays in [*((ex, True) for ex in redo), *((ex, False) for _, ex in dropped)]:
+        was = paper_part(ex, old_table)
         index.count(was, -1)
-        index.count(now, 1)
-        entities |= was.names.keys() | now.names.keys()
+        entities |= was.names.keys()
         gone_nodes.append((ex.paper.id, "Paper"))
         gone_links += [link_id(ex.paper.id, relation, e) for e, relation in was.edges]
-        add_paper(graph, ex.paper, now)
-    for ex in new:
-        part = paper_part(ex, table, keys=True)
-        index.add(ex, part)
-        entities |= part.names.keys()
-        add_paper(graph, ex.paper, part)
+        if stays:
+            now = paper_part(ex, table)
+            index.count(now, 1)
+            entities |= now.names.keys()
+            add_paper(graph, ex.paper, now)
+
+    # Papers after the titled stored ones, in build order: new titled, stored title-less
+    # kept, new title-less; the stored title-less ones move (and renumber) behind the new.
+    place = {held[p.id][0]: titled + i for i, p in enumerate(papers) if id(p) in stays_held}
+    for key, seqs in index.lookups.items():
+        if seqs and seqs[-1] >= titled:
+            moved = sorted(place[s] for s in seqs if s in place)
+            index.lookups[key] = [s for s in seqs if s < titled] + moved
+    old_sizes = index.sizes
+    starts = [0, *accumulate(old_sizes)]
+    index.ids, index.sizes, index.untitled = index.ids[:titled], old_sizes[:titled], 0
+    lines: list[bytes] = []
+    with stored.open("rb") as handle:
+        for paper in papers:
+            index.untitled += not paper.title
+            if id(paper) in stays_held:
+                seq = held[paper.id][0]
+                handle.seek(starts[seq])
+                lines.append(handle.read(old_sizes[seq]))
+                index.ids.append(paper.id)
+                index.sizes.append(old_sizes[seq])
+                continue
+            ex = new[paper.id]
+            part = paper_part(ex, table, keys=True)
+            index.add(ex, part)
+            for key in part.keys or ():
+                index.lookups[key].sort()
+            lines.append((json.dumps(to_record(ex), ensure_ascii=False) + "\n").encode())
+            index.sizes.append(len(lines[-1]))
+            entities |= part.names.keys()
+            add_paper(graph, ex.paper, part)
     for entity in sorted(entities):
         label = label_of(entity)
         gone_nodes.append((entity, KIND[label]))
@@ -246,9 +287,10 @@ def patch_build(
     written = [stored]
     tmp = stage.enter_context(atomic_path(stored))
     shutil.copyfile(stored, tmp)
-    with tmp.open("a", encoding="utf-8") as handle:
-        for _ in write_records(new, handle, index.sizes):
-            pass
+    with tmp.open("r+b") as handle:
+        handle.truncate(starts[titled])
+        handle.seek(0, 2)
+        handle.writelines(lines)
     for exporter in chosen:
         target = out / exporter.filename
         assert exporter.patch is not None
@@ -256,6 +298,35 @@ def patch_build(
         written.append(target)
     save_index(index, stage.enter_context(atomic_path(out / INDEX_FILE)))
     return Patched(index.summary(), written, len(new), len(affected))
+
+
+def _read_new(
+    index: GraphIndex,
+    stored: Path,
+    inputs: Iterable[str | Path],
+    fmt: str | None,
+    read: ReadReport,
+) -> tuple[list[Paper], dict[str, tuple[int, Extraction]], list[Paper]]:
+    """The papers after the stored titled ones, in build order; the stored title-less ones by id
+    (with their line numbers); and the papers to extract.
+
+    The stored title-less papers (the last lines of papers.jsonl) go through the duplicate
+    rules again, after the new titled ones as in a full build, so a titled copy of one wins.
+    """
+    titled = len(index.ids) - index.untitled
+    seqs = list(range(titled, len(index.ids)))
+    held = {
+        ex.paper.id: (seq, ex)
+        for seq, ex in zip(seqs, read_at(stored, index.sizes, seqs), strict=True)
+    }
+    for _, ex in held.values():
+        index.seen.first.pop(ex.paper.id, None)
+        index.seen.texts.discard(paper_keys(ex.paper)[1])
+    read.papers += titled
+    known = [ex.paper for _, ex in held.values()]
+    papers = list(read_papers(inputs, fmt, read, known=known, seen=index.seen))
+    fresh = [p for p in papers if p.id not in held or held[p.id][1].paper is not p]
+    return papers, held, fresh
 
 
 def add_papers(

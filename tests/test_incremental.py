@@ -17,6 +17,22 @@ from .conftest import EXAMPLES
 
 OUTPUTS = ["turtle", "ntriples"]
 
+ALL = ["graphml", "ntriples", "oxigraph", "turtle"]
+FILES = ["papers.jsonl", "graph.nt", "graph.ttl", "graph.graphml"]
+
+
+def store_lines(folder: Path) -> list[bytes]:
+    from pyoxigraph import RdfFormat, Store
+
+    store = Store.read_only(str(folder / "store"))
+    return sorted((store.dump(format=RdfFormat.N_QUADS) or b"").splitlines())
+
+
+def assert_same_outputs(step: Path, full: Path) -> None:
+    for name in FILES:
+        assert (step / name).read_bytes() == (full / name).read_bytes(), name
+    assert store_lines(step) == store_lines(full)
+
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -39,16 +55,22 @@ def halves(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return a, b
 
 
-def test_update_equals_full_rebuild(halves: tuple[Path, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("index", [True, False], ids=["patched", "made-again"])
+def test_update_equals_full_rebuild(halves: tuple[Path, Path], tmp_path: Path, index: bool) -> None:
+    """Patched (the titled copy of a stored title-less paper replaces it), or, without an
+    index, made again: either way the bytes of a full rebuild."""
     a, b = halves
-    build([a, b], tmp_path / "full", exporters=OUTPUTS)
-    build([a], tmp_path / "step", exporters=OUTPUTS)
-    report = build([b], tmp_path / "step", exporters=OUTPUTS, update=True)
-    for name in ("papers.jsonl", "graph.nt"):
-        assert (tmp_path / "step" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
+    build([a, b], tmp_path / "full", exporters=ALL)
+    build([a], tmp_path / "step", exporters=ALL)
+    if not index:
+        (tmp_path / "step" / "index.json").unlink()
+    report = build([b], tmp_path / "step", exporters=ALL, update=True)
+    assert (report.changed is not None) == index
+    assert_same_outputs(tmp_path / "step", tmp_path / "full")
     # Only B's new papers were extracted: its 8 distinct ones, two repeats of A left out.
     assert report.extracted == 8
     assert report.read.papers == 16 and report.read.duplicates == 3
+    assert report.graph == build([a, b], tmp_path / "again", exporters=ALL).graph
 
 
 def test_update_of_nothing_new_extracts_nothing(halves: tuple[Path, Path], tmp_path: Path) -> None:
@@ -97,23 +119,6 @@ def test_cli_update_needs_a_built_folder(halves: tuple[Path, Path], tmp_path: Pa
         app, ["build", str(halves[1]), "--update", str(tmp_path), "--out", str(tmp_path)]
     )
     assert both.exit_code == 1 and "either --out" in both.output
-
-
-ALL = ["graphml", "ntriples", "oxigraph", "turtle"]
-FILES = ["papers.jsonl", "graph.nt", "graph.ttl", "graph.graphml"]
-
-
-def store_lines(folder: Path) -> list[bytes]:
-    from pyoxigraph import RdfFormat, Store
-
-    store = Store.read_only(str(folder / "store"))
-    return sorted((store.dump(format=RdfFormat.N_QUADS) or b"").splitlines())
-
-
-def assert_same_outputs(step: Path, full: Path) -> None:
-    for name in FILES:
-        assert (step / name).read_bytes() == (full / name).read_bytes(), name
-    assert store_lines(step) == store_lines(full)
 
 
 def test_patched_update_equals_full_rebuild(halves: tuple[Path, Path], tmp_path: Path) -> None:

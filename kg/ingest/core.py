@@ -122,6 +122,13 @@ class Seen:
     texts: set[str] = field(default_factory=set)
 
 
+def paper_keys(paper: Paper) -> tuple[str, str]:
+    """What the duplicate rules compare: a key of title and abstract, and one of the abstract ("" if none)."""
+    abstract = normalise_title(paper.abstract)
+    text_key = text_hash(abstract) if abstract else ""
+    return text_hash(normalise_title(paper.title) + "\n" + abstract), text_key
+
+
 def _missing(path: Path) -> str:
     if path.is_symlink():
         return "broken or looping symbolic link"
@@ -148,9 +155,7 @@ def read_papers(
     first, seen_texts = seen.first, seen.texts
 
     def fresh(paper: Paper, where: tuple[str, int]) -> bool:
-        abstract = normalise_title(paper.abstract)
-        text_key = text_hash(abstract) if abstract else ""
-        content = text_hash(normalise_title(paper.title) + "\n" + abstract)
+        content, text_key = paper_keys(paper)
         if paper.id in first and first[paper.id][0] != content:
             reason = f"id {paper.id!r} was read before with other text ({first[paper.id][1]})"
             note(report, Problem(*where, reason))
