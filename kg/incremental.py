@@ -132,8 +132,8 @@ def save_index(index: GraphIndex, path: Path) -> None:
         "said": index.said,
         "links": index.links,
     }
-    with path.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+    # One dumps call: json.dump to a file runs the pure-Python encoder, five times slower.
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def load_index(path: Path) -> GraphIndex | None:
