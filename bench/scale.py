@@ -178,9 +178,12 @@ def summary(r: dict[str, Any]) -> dict[str, Any]:
         s["e2e_extract_2_times_floor"] = round(e2e["steps"]["extract"] / tok["seconds"], 1)
         # The parent's peak plus two workers at the largest worker's peak: an upper bound.
         s["e2e_peak_rss_mb"] = round(e2e["rss_mb"] + 2 * e2e["child_rss_mb"], 1)
+        if "build_rss_mb" in e2e:  # the build alone, before the CSV step loads the graph again
+            s["e2e_build_peak_rss_mb"] = round(e2e["build_rss_mb"] + 2 * e2e["child_rss_mb"], 1)
     if "seconds" in r["update"]:
         s["update_seconds"] = round(r["update"]["seconds"], 1)
         s["update_extracted"] = r["update"]["extracted"]
+        s["update_changed"] = r["update"].get("changed")  # None: made again, not patched
     return s
 
 

@@ -93,14 +93,14 @@ def build(
     cluster: str | None = None,
     update: bool = False,
 ) -> BuildReport:
-    """Build the graph of `inputs` into `out_dir`: papers.jsonl, graph.ttl, graph.nt, graph.graphml, store/.
+    """Build the graph of `inputs` into `out_dir`: papers.jsonl, the exports and index.json.
 
     Every output is written to a temporary beside it and all are put in place together
     at the end, so a failed or killed build leaves the previous outputs as they were.
     Raises `BadInput` when no paper could be read (or at the first bad record if
     `read.strict`). `cluster` runs the extraction on Dask; with `update`, `inputs` are
     added to the graph already in `out_dir`, extracting only papers it does not hold
-    (kg.incremental).
+    (kg.incremental): the outputs are patched where they can be.
     """
     from kg.incremental import INDEX_FILE, GraphIndex, add_papers, patch_build, save_index
 

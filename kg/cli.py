@@ -127,7 +127,7 @@ def build(
     ] = None,
     cluster: Cluster = None,
 ) -> None:
-    """Build the graph: papers.jsonl, graph.ttl, graph.nt, graph.graphml and a SPARQL store."""
+    """Build the graph: papers.jsonl, graph.ttl, graph.nt, graph.graphml, a SPARQL store and index.json."""
     from kg.build import build as run_build
     from kg.extract.distributed import ClusterError
     from kg.ingest import BadInput
@@ -154,6 +154,8 @@ def build(
         return
     if report.extracted is not None:
         typer.echo(f"extracted {report.extracted} new papers; the others were reused from {update}")
+        if report.changed is not None:
+            typer.echo(f"{report.changed} stored papers resolved again; outputs patched, not made again")
     typer.echo(format_summary(report))
 
 

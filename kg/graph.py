@@ -147,6 +147,11 @@ def name_entity(
 
 
 class Indexer(Protocol):
+    """Told each paper of a build with its part; counts the names and forms of each entity."""
+
+    names: dict[str, Counter[str]]
+    said: dict[str, Counter[str]]
+
     def add(self, ex: Extraction, part: Part) -> None: ...
 
 
@@ -194,13 +199,18 @@ def build_graph(
     for ex in exs:
         part = paper_part(ex, aliases, keys=index is not None)
         add_paper(graph, ex.paper, part)
+        if index is not None:
+            index.add(ex, part)  # it counts names and forms too: not held twice
+            continue
         for entity, counts in part.names.items():
             names[entity].update(counts)
             said[entity].update(part.said[entity])
-        if index is not None:
-            index.add(ex, part)
-    for entity, counts in names.items():
-        name_entity(graph, entity, counts, said[entity])
+    if index is not None:
+        for entity, counts in index.names.items():
+            name_entity(graph, entity, counts, index.said[entity])
+    else:
+        for entity, counts in names.items():
+            name_entity(graph, entity, counts, said[entity])
     return graph
 
 

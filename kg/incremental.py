@@ -212,6 +212,8 @@ def patch_build(
     kept = {id(p) for p in papers}
     dropped = [(seq, ex) for seq, ex in held.values() if id(ex.paper) not in kept]
     stays_held = {id(ex.paper) for _, ex in held.values()} & kept
+    if not new and not dropped:  # nothing read that the graph does not hold: nothing to write
+        return Patched(index.summary(), [], 0, 0)
 
     old_table = alias_table(index.definitions)
     gone = count_definitions(definitions(ex for _, ex in dropped))

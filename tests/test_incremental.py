@@ -133,7 +133,7 @@ def test_patched_update_equals_full_rebuild(halves: tuple[Path, Path], tmp_path:
     assert report.extracted == 8 and report.read.papers == 16 and report.read.duplicates == 2
     assert_same_outputs(tmp_path / "step", tmp_path / "full")
     again = build([b], tmp_path / "step", exporters=ALL, update=True)
-    assert again.extracted == 0 and again.changed == 0
+    assert again.extracted == 0 and again.changed == 0 and again.outputs == []
     assert_same_outputs(tmp_path / "step", tmp_path / "full")
 
 
