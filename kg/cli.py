@@ -155,7 +155,9 @@ def build(
     if report.extracted is not None:
         typer.echo(f"extracted {report.extracted} new papers; the others were reused from {update}")
         if report.changed is not None:
-            typer.echo(f"{report.changed} stored papers resolved again; outputs patched, not made again")
+            typer.echo(
+                f"{report.changed} stored papers resolved again; outputs patched, not made again"
+            )
     typer.echo(format_summary(report))
 
 
