@@ -38,7 +38,7 @@ import networkx as nx
 
 from kg.canonical import Definitions, agreed, alias_table, count_definitions
 from kg.export.core import Exporter, GraphPatch, atomic_path
-from kg.export.jsonl import from_record, read_records, to_record
+from kg.export.jsonl import from_record, read_records, record_line
 from kg.graph import (
     KIND,
     GraphSummary,
@@ -273,7 +273,7 @@ def patch_build(
             index.add(ex, part)
             for key in part.keys or ():
                 index.lookups[key].sort()
-            lines.append((json.dumps(to_record(ex), ensure_ascii=False) + "\n").encode())
+            lines.append(record_line(ex).encode())
             index.sizes.append(len(lines[-1]))
             entities |= part.names.keys()
             add_paper(graph, ex.paper, part)

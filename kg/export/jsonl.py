@@ -77,6 +77,11 @@ def from_record(record: dict[str, Any]) -> Extraction:
     return Extraction(paper, mentions, links, aliases)
 
 
+def record_line(ex: Extraction) -> str:
+    """One extraction as a line of papers.jsonl, newline included."""
+    return json.dumps(to_record(ex), ensure_ascii=False) + "\n"
+
+
 def write_records(
     extractions: Iterable[Extraction], handle: TextIO, sizes: list[int] | None = None
 ) -> Iterator[Extraction]:
@@ -85,7 +90,7 @@ def write_records(
     `sizes`, if given, receives each line's length in UTF-8 bytes.
     """
     for ex in extractions:
-        line = json.dumps(to_record(ex), ensure_ascii=False) + "\n"
+        line = record_line(ex)
         handle.write(line)
         if sizes is not None:
             sizes.append(len(line.encode("utf-8", "surrogatepass")))
