@@ -183,10 +183,14 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
 
     out = args.work / "e2e"
     start = time.perf_counter()
-    report = build([args.work / "corpus.jsonl"], out, workers=args.workers, exporters=RDF)
+    report = build(
+        [args.work / "corpus.jsonl"], out, workers=args.workers, exporters=RDF, keep_graph=True
+    )
     steps = {"rdf" if k == "exports" else k: v for k, v in report.steps.items()}
-    built_rss = peak_rss_mb()["rss_mb"]  # before the graph is loaded again for the CSV
-    steps["neo4j_csv"], _ = timed(lambda: write_neo4j_csv(load_graph(out), out / "neo4j-csv"))
+    built_rss = peak_rss_mb()["rss_mb"]  # before the CSV step
+    graph = report.built_graph
+    assert graph is not None
+    steps["neo4j_csv"], _ = timed(lambda: write_neo4j_csv(graph, out / "neo4j-csv"))
     return {
         "papers": report.read.papers,
         "seconds": time.perf_counter() - start,

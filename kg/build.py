@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+import networkx as nx
+
 from kg.export.core import atomic_path, export_graph
 from kg.export.jsonl import write_records
 from kg.extract.parallel import extract_stream
@@ -30,6 +32,7 @@ class BuildReport:
     extracted: int | None = None  # with `update`: papers extracted (the rest were reused)
     changed: int | None = None  # with a patched update: stored papers whose links changed
     steps: dict[str, float] = field(default_factory=dict)  # seconds of each step
+    built_graph: nx.MultiDiGraph | None = None  # with `keep_graph`, when the graph was made
 
 
 def _progress(items: Iterable[Any], desc: str, unit: str, enabled: bool) -> Iterable[Any]:
@@ -92,6 +95,7 @@ def build(
     read: ReadReport | None = None,
     cluster: str | None = None,
     update: bool = False,
+    keep_graph: bool = False,
 ) -> BuildReport:
     """Build the graph of `inputs` into `out_dir`: papers.jsonl, the exports and index.json.
 
@@ -166,4 +170,5 @@ def build(
         time.perf_counter() - started,
         extracted,
         steps=steps,
+        built_graph=graph if keep_graph else None,
     )
