@@ -166,7 +166,7 @@ def build(
     return BuildReport(
         read,
         summarise(graph),
-        [str(p) for p in [out / PAPERS_FILE, *written]],
+        [str(p) for p in [out / PAPERS_FILE, *written, out / INDEX_FILE]],
         time.perf_counter() - started,
         extracted,
         steps=steps,

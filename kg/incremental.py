@@ -299,7 +299,7 @@ def patch_build(
         exporter.patch(change, target, stage.enter_context(atomic_path(target)))
         written.append(target)
     save_index(index, stage.enter_context(atomic_path(out / INDEX_FILE)))
-    return Patched(index.summary(), written, len(new), len(affected))
+    return Patched(index.summary(), [*written, out / INDEX_FILE], len(new), len(affected))
 
 
 def _read_new(
