@@ -37,7 +37,7 @@ from typing import Any
 import networkx as nx
 
 from kg.canonical import Definitions, agreed, alias_table, count_definitions
-from kg.export.core import Exporter, GraphPatch, atomic_path
+from kg.export.core import GraphPatch, atomic_path, chosen_exporters
 from kg.export.jsonl import from_record, read_records, record_line
 from kg.graph import (
     KIND,
@@ -52,7 +52,6 @@ from kg.graph import (
 from kg.ids import link_id
 from kg.ingest import ReadReport, Seen, read_papers
 from kg.ingest.core import paper_keys
-from kg.registry import exporters, load_builtins
 from kg.types import Extraction, Paper
 
 Extract = Callable[[list[Paper]], Iterable[Extraction]]
@@ -162,13 +161,13 @@ def load_index(path: Path) -> GraphIndex | None:
     return index
 
 
-def read_at(path: Path, sizes: list[int], seqs: list[int]) -> Iterator[Extraction]:
-    """The extractions on lines `seqs` (ascending) of a papers.jsonl whose line sizes are `sizes`."""
-    starts = [0, *accumulate(sizes)]
+def read_at(path: Path, starts: list[int], seqs: list[int]) -> Iterator[Extraction]:
+    """The extractions on lines `seqs` (ascending) of a papers.jsonl whose lines start at `starts`
+    (one more offset than lines: the last is the file's size)."""
     with path.open("rb") as handle:
         for seq in seqs:
             handle.seek(starts[seq])
-            yield from_record(json.loads(handle.read(sizes[seq])))
+            yield from_record(json.loads(handle.read(starts[seq + 1] - starts[seq])))
 
 
 @dataclass
@@ -197,16 +196,16 @@ def patch_build(
     """
     index = load_index(out / INDEX_FILE)
     stored = out / papers_file
-    load_builtins("exporters")
-    chosen: list[Exporter] = [exporters.get(n) for n in names or sorted(exporters.get_all())]
+    chosen = chosen_exporters(names)
+    starts = [0, *accumulate(index.sizes)] if index is not None else []  # of each line, and the end
     if (
         index is None
         or not stored.exists()
-        or stored.stat().st_size != sum(index.sizes)
+        or stored.stat().st_size != starts[-1]
         or any(e.patch is None or not (out / e.filename).exists() for e in chosen)
     ):
         return None
-    papers, held, fresh = _read_new(index, stored, inputs, fmt, read)
+    papers, held, fresh = _read_new(index, stored, starts, inputs, fmt, read)
     new = {ex.paper.id: ex for ex in extract(fresh)} if fresh else {}  # no model load for none
     titled = len(index.ids) - len(held)
     kept = {id(p) for p in papers}
@@ -234,7 +233,7 @@ def patch_build(
     entities: set[str] = set()
     out_seqs = {seq for seq, _ in dropped}
     affected = sorted({s for k in changed for s in index.lookups.get(k, ())} - out_seqs)
-    redo = list(read_at(stored, index.sizes, affected))
+    redo = list(read_at(stored, starts, affected))
     for ex, stays in [*((ex, True) for ex in redo), *((ex, False) for _, ex in dropped)]:
         was = paper_part(ex, old_table)
         index.count(was, -1)
@@ -255,7 +254,6 @@ def patch_build(
             moved = sorted(place[s] for s in seqs if s in place)
             index.lookups[key] = [s for s in seqs if s < titled] + moved
     old_sizes = index.sizes
-    starts = [0, *accumulate(old_sizes)]
     index.ids, index.sizes, index.untitled = index.ids[:titled], old_sizes[:titled], 0
     lines: list[bytes] = []
     with stored.open("rb") as handle:
@@ -305,6 +303,7 @@ def patch_build(
 def _read_new(
     index: GraphIndex,
     stored: Path,
+    starts: list[int],
     inputs: Iterable[str | Path],
     fmt: str | None,
     read: ReadReport,
@@ -318,8 +317,7 @@ def _read_new(
     titled = len(index.ids) - index.untitled
     seqs = list(range(titled, len(index.ids)))
     held = {
-        ex.paper.id: (seq, ex)
-        for seq, ex in zip(seqs, read_at(stored, index.sizes, seqs), strict=True)
+        ex.paper.id: (seq, ex) for seq, ex in zip(seqs, read_at(stored, starts, seqs), strict=True)
     }
     for _, ex in held.values():
         index.seen.first.pop(ex.paper.id, None)

@@ -80,6 +80,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
         remove(tmp)
 
 
+def chosen_exporters(names: list[str] | None = None) -> list[Exporter]:
+    """The registered exporters called `names`, or all of them in name order."""
+    load_builtins("exporters")
+    return [exporters.get(name) for name in names or sorted(exporters.get_all())]
+
+
 def export_graph(
     graph: nx.MultiDiGraph,
     out_dir: Path,
@@ -91,11 +97,9 @@ def export_graph(
     Every output is written to a temporary first; all are put in place together at the
     end, or when `stage` closes if one is given (so a caller can add its own outputs).
     """
-    load_builtins("exporters")
     written = []
     with contextlib.ExitStack() as own:
-        for name in names or sorted(exporters.get_all()):
-            exporter: Exporter = exporters.get(name)
+        for exporter in chosen_exporters(names):
             target = out_dir / exporter.filename
             exporter.write(graph, (stage or own).enter_context(atomic_path(target)))
             written.append(target)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 from kg.export.core import GraphPatch, register_exporter
 from kg.export.rdf_syntax import Pair, Syntax, quoted, write_text
-from kg.export.splice import Buffer, Layout, just, line_unit, prefixed, splice, up_to
+from kg.export.splice import Buffer, Layout, just, line_unit, splice, up_to
 from kg.graph import KIND
 from kg.ids import link_id
 
@@ -337,8 +337,8 @@ def _rdf_drops(change: GraphPatch) -> list[tuple[bytes, bytes]]:
     drops = [just(f"<{node_iri(node, kind)}>".encode()) for node, kind in change.nodes]
     for link in change.links:
         # `<link/evidence/…>` then `<link>`: one range, as `/` sorts before `>`.
-        low, _ = prefixed(f"<{link_iri(link)}/".encode())
-        drops.append((low, just(f"<{link_iri(link)}>".encode())[1]))
+        iri = link_iri(link)
+        drops.append((f"<{iri}/".encode(), just(f"<{iri}>".encode())[1]))
     return drops
 
 
