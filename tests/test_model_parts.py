@@ -43,6 +43,21 @@ def test_bio_label_change_splits_spans(blank: Any) -> None:
     ]
 
 
+def test_bio_spans_end_at_untagged_tokens_new_b_tags_and_the_doc_end(blank: Any) -> None:
+    doc = blank.make_doc("A B C D E F G")
+    for token, tag in zip(
+        doc, ["B-METHOD", "", "B-TASK", "B-TASK", "I-TASK", "O", "I-METRIC"], strict=True
+    ):
+        if tag:
+            token.tag_ = tag
+    assert [(s.text, s.label_) for s in spans_from_tags(doc)] == [
+        ("A", "METHOD"),
+        ("C", "TASK"),
+        ("D E", "TASK"),
+        ("G", "METRIC"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("policy", "expected"), [("longest", "Graph Neural Network"), ("model_first", "Graph Neural")]
 )

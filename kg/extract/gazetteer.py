@@ -60,8 +60,13 @@ def respelled(doc: Doc, keys: dict[str, str]) -> list[Span]:
                 break
         if j > i and texts[i] != "-" and texts[j - 1] != "-":
             word = texts[i] if j == i + 1 else t.span_text(i, j)
-            # A capitalised `Multiple` or `Mutual` is no respelling of `MultiPL-E` or `MuTual`.
-            if not capitalised_anyway(t, i, body) and (word != word.lower() or not word.isalpha()):
+            # Plain lower-case words are never looked up (tested first: most words are);
+            # a capitalised `Multiple` or `Mutual` is no respelling of `MultiPL-E` or `MuTual`.
+            if (
+                (not word.islower() or not word.isalpha())
+                and (len(word) >= 4 or not word.isascii())  # keys have 4 characters or more
+                and not capitalised_anyway(t, i, body)
+            ):
                 label = keys.get(fold(word))
                 if label is not None:
                     found.append(Span(doc, i, j, label=label))

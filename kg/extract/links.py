@@ -190,15 +190,30 @@ class LinkClassifier:
         self.threshold = threshold
         self.weights: dict[str, np.ndarray] = {}
         self.bias: dict[str, float] = {}
+        self._stacked: tuple[list[str], np.ndarray, np.ndarray] | None = None
+
+    def _matrix(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The relations, their weights as rows of one matrix, and their biases.
+
+        One gather and one row-wise sum score every relation at once; each row is summed
+        as its own contiguous array, as `weights[r][index].sum()` would.
+        """
+        if self._stacked is None:
+            names = list(self.weights)
+            rows = np.stack([self.weights[r] for r in names]) if names else np.zeros((0, DIM))
+            # float32 throughout, as a float32 sum plus a Python float is (NEP 50).
+            bias = np.array([self.bias[r] for r in names], dtype=np.float32)
+            self.weights = {r: rows[i] for i, r in enumerate(names)}  # views: no second copy
+            self._stacked = (names, rows, bias)
+        return self._stacked
 
     def score(self, feats: list[str], relations: Iterable[str] | None = None) -> dict[str, float]:
         """The probability of each relation (of `relations` only, if given) for the features."""
-        index = vectorise(feats)
-        wanted = self.weights if relations is None else [r for r in relations if r in self.weights]
-        return {
-            r: float(1 / (1 + np.exp(-(self.weights[r][index].sum() + self.bias[r]))))
-            for r in wanted
-        }
+        names, rows, bias = self._matrix()
+        sums = rows[:, vectorise(feats)].sum(axis=1)
+        probabilities = (1 / (1 + np.exp(-(sums + bias)))).tolist()
+        wanted = set(names if relations is None else relations)
+        return {r: p for r, p in zip(names, probabilities, strict=True) if r in wanted}
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.weights:
@@ -268,6 +283,7 @@ class LinkClassifier:
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> LinkClassifier:
         file = Path(path) / "weights.npz"
+        self._stacked = None
         if file.exists():
             data = np.load(file)
             for relation in RELATIONS:
@@ -276,6 +292,7 @@ class LinkClassifier:
                     w[data[f"{relation}.index"]] = data[f"{relation}.value"]
                     self.weights[relation] = w
                     self.bias[relation] = float(data[f"{relation}.bias"][0])
+            self._matrix()  # here, in the process that loads, for forked workers to share
         return self
 
     def fit(
@@ -289,6 +306,7 @@ class LinkClassifier:
     ) -> None:
         """Train one logistic regression per relation by SGD on (features, gold relations) examples."""
         rng = np.random.default_rng(seed)
+        self._stacked = None
         rows = [vectorise(f) for f, _ in examples]
         for relation in RELATIONS:
             usable = [i for i, lab in enumerate(labels_of) if relation in ALLOWED[lab]]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import numpy as np
 from spacy.attrs import IDX, IS_PUNCT, IS_STOP, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
@@ -65,10 +66,11 @@ def token_table(doc: Doc) -> TokenTable:
 
 def _read(doc: Doc) -> TokenTable:
     strings = doc.vocab.strings
-    columns: Any = doc.to_array(list(_ATTRS)).T.tolist()  # uint64: -1 reads as 2**64 - 1
-    orth, starts, spacy, punct, stop, sent = columns
-    texts = [strings[h] for h in orth]
-    spaced = [v == 1 for v in spacy]
+    array: Any = doc.to_array(list(_ATTRS))  # uint64: -1 reads as 2**64 - 1
+    starts = array[:, 1].tolist()
+    texts = [strings[h] for h in array[:, 0].tolist()]
+    # The flag columns are compared in numpy: a list of bools at once, not a Python loop.
+    spaced = (array[:, 2] == 1).tolist()
     # spaCy's lexical attributes of English are these string tests (spacy.lang.lex_attrs);
     # asking Python directly is cheaper than reading three more columns of hashes and flags.
     return TokenTable(
@@ -79,10 +81,10 @@ def _read(doc: Doc) -> TokenTable:
         lowers=[w.lower() for w in texts],
         spaced=spaced,
         alpha=[w.isalpha() for w in texts],
-        stop=[v == 1 for v in stop],
-        punct=[v == 1 for v in punct],
+        stop=(array[:, 4] == 1).tolist(),
+        punct=(array[:, 3] == 1).tolist(),
         blank=[w.isspace() for w in texts],
-        sent_starts=[0] + [i for i, flag in enumerate(sent) if flag == 1 and i > 0],
+        sent_starts=[0] + (np.flatnonzero(array[1:, 5] == 1) + 1).tolist(),
     )
 
 
