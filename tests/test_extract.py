@@ -361,3 +361,60 @@ def test_a_task_phrase_modifying_a_noun_is_no_task(nlp: Any) -> None:
         "dense retrieval",
         "dense retrieval",
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "label"),
+    [
+        # The abstract's apposition says what the title's lead name is, also behind a bracket.
+        (
+            "ZELDRA: Evaluating Language Models on Tables",
+            "We introduce ZELDRA (Zero-shot Evaluation of Layout Data), a dataset of 5,000 tables.",
+            "DATASET",
+        ),
+        ("ZELDRA: A Benchmark for Table Reasoning", "ZELDRA holds 5,000 tables.", "BENCHMARK"),
+        ("ZELDRA: Evaluating Language Models on Tables", "ZELDRA holds tables.", "BENCHMARK"),
+        # A data word later in the subtitle names the data a method is for.
+        (
+            "ZELDRA: Efficient Active Learning for Large and Imbalanced Datasets",
+            "We propose ZELDRA to choose examples.",
+            "METHOD",
+        ),
+        (
+            "ZELDRA: A Large-Scale Multi-Discipline Reasoning Dataset",
+            "We introduce ZELDRA for the community.",
+            "DATASET",
+        ),
+    ],
+)
+def test_a_title_lead_name_takes_the_label_of_its_closest_description(
+    nlp: Any, title: str, abstract: str, label: str
+) -> None:
+    ex = extract_paper(paper(abstract, title=title), nlp)
+    assert {m.label for m in ex.mentions if m.text == "ZELDRA" and m.field == "title"} == {label}
+
+
+def test_a_name_after_a_proposal_cue_takes_no_label_from_a_prepositional_phrase(nlp: Any) -> None:
+    ex = extract_paper(paper("We evaluate the proposed ZELDRA on several benchmark datasets."), nlp)
+    assert found(ex, "METHOD") >= {"ZELDRA"}
+    assert not found(ex, "BENCHMARK") & {"ZELDRA"}
+
+
+@pytest.mark.parametrize(
+    ("abstract", "label"),
+    [
+        ("We propose Topic-aware Clause Order Prediction (TCOP) for segmentation.", "METHOD"),
+        ("We design a prompt-based bias-aware recommendation (PBRec) framework.", "METHOD"),
+        ("We propose a new task, multimodal irony grading classification (MIGC).", "TASK"),
+        ("We study topic-aware clause order prediction (TCOP).", "TASK"),
+        # What another coinage is for, or is: the task.
+        ("We propose a novel approach for topic-aware clause order prediction (TCOP).", "TASK"),
+        ("We propose QUARBLE, a topic-aware clause order prediction (TCOP) model.", "TASK"),
+    ],
+)
+def test_a_pair_the_paper_coins_is_its_method_whatever_its_head_word(
+    nlp: Any, abstract: str, label: str
+) -> None:
+    ex = extract_paper(paper(abstract), nlp)
+    shorts = {m.label for m in ex.mentions if m.text in ("TCOP", "PBRec", "MIGC")}
+    assert shorts == {label}

@@ -8,6 +8,8 @@ Cue words are also kept as spans (`kg_cue_words`) for the relation rules.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -69,6 +71,72 @@ def _title_name(t: TokenTable, title_end: int) -> int | None:
     return colon
 
 
+def _past_brackets(t: TokenTable, i: int) -> int:
+    """The token after the bracket that opens at token `i` (`i` itself if none opens there)."""
+    if i >= len(t) or t.texts[i] != "(":
+        return i
+    depth = 0
+    for k in range(i, min(len(t), i + 40)):
+        depth += (t.texts[k] == "(") - (t.texts[k] == ")")
+        if depth == 0:
+            return k + 1
+    return i
+
+
+# A title's subtitle opening with these words announces an evaluation: "RAVEL: Evaluating …".
+_EVALUATING = frozenset({"evaluating", "benchmarking"})
+_BENCH_NAME = re.compile(r"(?:bench|benchmark|arena)$", re.I)
+_CLAUSE_MARKS = frozenset([",", ":", ";", "?", "!", ".", "(", ")"])
+# Words that end a subtitle's opening phrase: what follows names the problem or the data used.
+_PHRASE_END = frozenset(
+    [
+        "for",
+        "of",
+        "on",
+        "in",
+        "with",
+        "via",
+        "to",
+        "from",
+        "by",
+        "using",
+        "towards",
+        "toward",
+        "through",
+        "under",
+        "across",
+    ]
+)
+
+
+def _name_label(name: str, context: str) -> str:
+    """The label of a coined name: BENCHMARK if it is shaped as one (`Struc-Bench`), else
+    the label the data words of its context give."""
+    return "BENCHMARK" if _BENCH_NAME.search(name) else label_from_context(context)
+
+
+def _lead_label(t: TokenTable, lead: int, title_end: int, found: list[Span]) -> str:
+    """The label of a title's lead name (`X: …`), from the most specific evidence there is:
+    the name itself (`Struc-Bench`); a data word the abstract puts beside it ("we present X,
+    a new dataset"); the opening phrase of the subtitle ("X: A Benchmark for …", "X:
+    Evaluating …"). Else METHOD: a data word later in the subtitle names the data the method
+    is for ("… for Large and Imbalanced Datasets")."""
+    name = t.span_text(0, lead)
+    if _BENCH_NAME.search(name):
+        return "BENCHMARK"
+    beside = {s.label_ for s in found if s.start >= title_end and s.text == name}
+    for label in ("BENCHMARK", "DATASET"):
+        if label in beside:
+            return label
+    start = lead + 1
+    if start < title_end and t.lowers[start] in _EVALUATING:
+        return "BENCHMARK"
+    end = start
+    while end < title_end and not (t.texts[end] in _CLAUSE_MARKS or t.lowers[end] in _PHRASE_END):
+        end += 1
+    return label_from_context(t.span_text(start, end))
+
+
 @Language.factory("kg_cues")
 class CueFinder:
     """Adds coined names to `doc.spans["kg_cues"]` and cue words to `doc.spans["kg_cue_words"]`."""
@@ -82,9 +150,6 @@ class CueFinder:
         cue_words: list[Span] = []
         title_end = title_break(t)
         lead = _title_name(t, title_end) if title_end else None
-        if lead is not None:
-            label = label_from_context(t.span_text(0, title_end))
-            names.append(Span(doc, 0, lead, label=label, kb_id="title"))
         for i, lower in enumerate(t.lowers):
             if lower not in NAMING and lower not in PROPOSING:
                 continue
@@ -102,12 +167,23 @@ class CueFinder:
                 strongly_named(t.span_text(*run)) or (lower in NAMING and run[1] - run[0] == 1)
             ):
                 continue
-            # The label comes from the apposition around the name ("X, a dataset of …").
-            context = t.span_text(i, min(run[1] + 8, t.sentence(i)[1]))
-            names.append(
-                Span(doc, run[0], run[1], label=label_from_context(context), kb_id="named")
+            # The label comes from the apposition around the name ("X, a dataset of …"),
+            # also behind a bracket that spells the name out ("X (Resolving …), a dataset").
+            # A preposition after the name starts no apposition: "evaluate X on benchmark datasets".
+            after = _past_brackets(t, run[1])
+            window = 0 if after < len(t) and t.lowers[after] in _PHRASE_END else 8
+            context = (
+                t.span_text(i, run[1])
+                + " "
+                + t.span_text(after, min(after + window, t.sentence(i)[1]))
             )
+            label = _name_label(t.span_text(*run), context)
+            names.append(Span(doc, run[0], run[1], label=label, kb_id="named"))
         names += data_names(doc)
+        if lead is not None:
+            names.insert(
+                0, Span(doc, 0, lead, label=_lead_label(t, lead, title_end, names), kb_id="title")
+            )
         listed = {(s.start, s.end): s.label_ for s in doc.spans.get("kg_gazetteer", [])}
         if title_end:
             names += title_tasks(doc, t, title_end, listed)

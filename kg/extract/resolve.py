@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 
 from kg.canonical import canonical_name, singular
 from kg.extract.names import GENERIC_PHRASES, name_shaped
-from kg.extract.tokens import token_table
+from kg.extract.tokens import TokenTable, token_table
 
 PRIORITY = {"kg_urls": 0, "kg_model": 1, "kg_cues": 2, "kg_abbrevs": 3, "kg_gazetteer": 4}
 
@@ -35,6 +35,7 @@ _LEARNING_SETTINGS = re.compile(
     r"online|offline|active|representation|metric|curriculum|multi-agent)\s+learning$",
     re.I,
 )
+_COUNTS = re.compile(r"(?:the\s+)?(?:number|percentage|fraction|proportion)\s+of\b", re.I)
 _HEADS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("DATASET", re.compile(r"\b(?:dataset|data set|corpus|treebank|collection)$", re.I)),
     ("BENCHMARK", re.compile(r"(?:benchmark|bench|suite|leaderboard|arena)$", re.I)),
@@ -69,6 +70,8 @@ _HEADS: tuple[tuple[str, re.Pattern[str]], ...] = (
 def label_from_head(phrase: str) -> str | None:
     """The label a long form's head word implies, METHOD by default, None for non-entities."""
     phrase = singular("METHOD", phrase.strip())
+    if _COUNTS.match(phrase):
+        return "METRIC"  # "number of function evaluations (NFEs)": a count is a measure
     if _LEARNING_SETTINGS.search(phrase):
         return "TASK"
     for label, pattern in _HEADS:
@@ -82,11 +85,12 @@ def _pair_labels(
     known: dict[tuple[int, int], str],
     ruled: dict[tuple[int, int], str],
     listed: set[tuple[int, int]],
+    proposed: frozenset[str] = frozenset(),
 ) -> dict[str, str | None]:
     """The label of each abbreviation pair (by `kb_id_`), in this order of precedence: a label
     any component gives the long form (`known`), one a rule gives the short form (`ruled`:
     "(PAPI) dataset", a listed abbreviation), the long form's head word, the model's label
-    of the short form; `listed` are the gazetteer's spans."""
+    of the short form; `listed` are the gazetteer's spans, `proposed` the pairs the paper coins."""
     labels: dict[str, str | None] = {}
     for span in abbrevs:
         key = (span.start, span.end)
@@ -96,13 +100,18 @@ def _pair_labels(
                 # A METHOD is the model's (or a naming cue's) default; a measure's head word
                 # says more: "constraint satisfaction rate (CSR)", "… Index (HVI)".
                 label = "METRIC"
+            if label == "TASK" and key not in listed and span.kb_id_ in proposed:
+                label = "METHOD"
             labels[span.kb_id_] = label
     for span in abbrevs:
         if span.label_ == "SHORT" and span.kb_id_ not in labels and (span.start, span.end) in ruled:
             labels[span.kb_id_] = ruled[(span.start, span.end)]
     for span in abbrevs:
         if span.label_ == "LONG" and span.kb_id_ not in labels:
-            labels[span.kb_id_] = label_from_head(span.text)
+            label = label_from_head(span.text)
+            # A paper's own coinage is its method, whatever its head word: "we propose
+            # Topic-aware Sentence Structure Prediction (TSSP)".
+            labels[span.kb_id_] = "METHOD" if label == "TASK" and span.kb_id_ in proposed else label
     for span in abbrevs:
         if span.label_ == "SHORT" and labels.get(span.kb_id_) is None:
             labels[span.kb_id_] = known.get((span.start, span.end), labels.get(span.kb_id_))
@@ -122,6 +131,76 @@ class Candidate:
     source: str
 
 
+# Nouns that say what a coined pair is ("the … (PFRec) framework"), and words that say the
+# paper coins a problem instead ("we propose a new task, …").
+_METHOD_NOUNS = frozenset(
+    [
+        "framework",
+        "method",
+        "approach",
+        "model",
+        "strategy",
+        "technique",
+        "algorithm",
+        "architecture",
+        "module",
+        "mechanism",
+        "scheme",
+        "pipeline",
+        "system",
+        "network",
+        "objective",
+    ]
+)
+_PROBLEM_WORDS = frozenset(
+    ["task", "tasks", "problem", "problems", "challenge", "setting", "benchmark"]
+)
+
+
+_OBJECT_OF = frozenset(["for", "of", "on", "in", "to", "towards", "toward", "via"])
+
+
+def _describes_another(t: TokenTable, start: int, first: int) -> bool:
+    """Whether the long form at `start` is what another coinage is for or is: "an approach
+    for extremely fine-grained controllable generation (EFCG)", "ERU-KG, an unsupervised
+    keyphrase generation (UKG) model"."""
+    if start > first and t.lowers[start - 1] in _OBJECT_OF:
+        return True
+    return (
+        start - 3 >= first
+        and t.lowers[start - 1] in ("a", "an")
+        and t.texts[start - 2] == ","
+        and name_shaped(t.texts[start - 3])
+    )
+
+
+def _coined_pairs(doc: Doc, abbrevs: list[Span]) -> frozenset[str]:
+    """The abbreviation pairs (`kb_id_`) a paper coins: a proposing or naming word before the
+    long form in its sentence with no problem word between, or a method noun after the pair."""
+    cues = [s.start for s in doc.spans.get("kg_cue_words", [])]
+    if not cues:
+        return frozenset()
+    t = token_table(doc)
+    coined = set()
+    for span in abbrevs:
+        if span.label_ != "LONG":
+            continue
+        first, _ = t.sentence(span.start)
+        if _describes_another(t, span.start, first):
+            continue
+        before = [c for c in cues if first <= c < span.start]
+        closing = span.end
+        while closing < len(t) and closing < span.end + 4 and t.texts[closing] != ")":
+            closing += 1
+        noun = closing + 1 < len(t) and t.lowers[closing + 1] in _METHOD_NOUNS
+        if noun or (
+            before
+            and not any(t.lowers[i] in _PROBLEM_WORDS for i in range(before[-1], span.end + 4))
+        ):
+            coined.add(span.kb_id_)
+    return frozenset(coined)
+
+
 def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
     """Every component's spans (`groups`, by component), abbreviation pairs labelled."""
     listed = {(s.start, s.end) for s in groups["kg_gazetteer"]}
@@ -133,7 +212,7 @@ def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
     )
     known = ruled | {(s.start, s.end): s.label_ for s in groups["kg_model"]}
     abbrevs = groups["kg_abbrevs"]
-    pair_labels = _pair_labels(abbrevs, known, ruled, listed)
+    pair_labels = _pair_labels(abbrevs, known, ruled, listed, _coined_pairs(doc, abbrevs))
     text = token_table(doc).text
     long_forms = {s.kb_id_: text[s.start_char : s.end_char] for s in abbrevs if s.label_ == "LONG"}
     # A short form found by another component (a title's lead name `LoL: …`) still names
@@ -155,7 +234,9 @@ def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
                 continue  # a listed name keeps its listed kind: GSM8K stays a benchmark
             label = pair_labels.get(span.kb_id_) if source == "kg_abbrevs" else span.label_
             surface = text[span.start_char : span.end_char]
-            if source == "kg_model":
+            if source == "kg_model" or (source == "kg_cues" and label == "METHOD"):
+                # A naming cue's METHOD is a default too: "we propose Hallucination
+                # Vulnerability Index (HVI)" is the pair's measure, long and short form.
                 label = pair_label_of.get(surface, label)
             if not label:
                 continue
