@@ -108,10 +108,11 @@ def _pair_labels(
             labels[span.kb_id_] = ruled[(span.start, span.end)]
     for span in abbrevs:
         if span.label_ == "LONG" and span.kb_id_ not in labels:
-            label = label_from_head(span.text)
+            implied = label_from_head(span.text)
             # A paper's own coinage is its method, whatever its head word: "we propose
             # Topic-aware Sentence Structure Prediction (TSSP)".
-            labels[span.kb_id_] = "METHOD" if label == "TASK" and span.kb_id_ in proposed else label
+            coined = implied == "TASK" and span.kb_id_ in proposed
+            labels[span.kb_id_] = "METHOD" if coined else implied
     for span in abbrevs:
         if span.label_ == "SHORT" and labels.get(span.kb_id_) is None:
             labels[span.kb_id_] = known.get((span.start, span.end), labels.get(span.kb_id_))
