@@ -342,9 +342,18 @@ _MODIFIED_NOUNS = """
 _TASK_AS_MODIFIER = frozenset(_MODIFIED_NOUNS.split())
 
 
+# No name: a number, a year or a model size alone ("2006", "1", "8B"), or a comparison
+# ("F1<0.72", "epsilon=8").
+_NOT_A_NAME = re.compile(r"^[\d.,]+[BMKbmk]?$|[=<>]")
+
+
 def _is_generic(text: str) -> bool:
     lowered = " ".join(text.lower().split())
-    return lowered in GENERIC_PHRASES or singular("METHOD", lowered) in GENERIC_PHRASES
+    return (
+        lowered in GENERIC_PHRASES
+        or singular("METHOD", lowered) in GENERIC_PHRASES
+        or bool(_NOT_A_NAME.search(lowered))
+    )
 
 
 def _propagate(doc: Doc, whole: str, chosen: list[Span], taken: set[int]) -> list[Span]:
