@@ -418,3 +418,13 @@ def test_a_pair_the_paper_coins_is_its_method_whatever_its_head_word(
     ex = extract_paper(paper(abstract), nlp)
     shorts = {m.label for m in ex.mentions if m.text in ("TCOP", "PBRec", "MIGC")}
     assert shorts == {label}
+
+
+def test_a_proposed_benchmark_is_also_evaluated_on(nlp: Any) -> None:
+    ex = extract_paper(paper("We introduce QUARBLE, a benchmark of 300 table questions."), nlp)
+    assert {
+        ("proposes", "BENCHMARK", "QUARBLE"),
+        ("evaluates_on", "BENCHMARK", "QUARBLE"),
+    } <= links(ex)
+    added = next(link for link in ex.links if link.relation == "evaluates_on")
+    assert added.evidence[0].extractor.endswith(":proposed_benchmark")

@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from kg.extract.resolve import _is_generic, _pair_labels
+from kg.extract.resolve import _pair_labels, no_name
 
 
 def pair(words: list[str], long: tuple[int, int], short: tuple[int, int]) -> list[Span]:
@@ -56,9 +56,9 @@ def test_the_model_s_label_of_a_pair_s_short_form_yields_to_the_pair_s(nlp: Any)
 
 @pytest.mark.parametrize("text", ["2006", "1", "8B", "0.5", "F1<0.72", "epsilon=8"])
 def test_numbers_sizes_and_comparisons_are_no_names(text: str) -> None:
-    assert _is_generic(text)
+    assert no_name(text)
 
 
 @pytest.mark.parametrize("text", ["GPT-3.5", "CIFAR-10", "Llama-3 8B", "T5", "3D-UNet"])
 def test_names_with_digits_stay_names(text: str) -> None:
-    assert not _is_generic(text)
+    assert not no_name(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -152,7 +153,9 @@ def to_extraction(paper: Paper, doc: Any) -> Extraction:
     aliases = sorted(
         {(s.kb_id_, s.text) for s in doc.spans.get("kg_abbrevs", []) if s.label_ == "LONG"}
     )
-    return Extraction(paper, tuple(mentions), tuple(_prune(links)), tuple(aliases))
+    return Extraction(
+        paper, tuple(mentions), tuple(_evaluated_benchmarks(_prune(links))), tuple(aliases)
+    )
 
 
 def _prune(links: list[Link]) -> list[Link]:
@@ -171,6 +174,37 @@ def _prune(links: list[Link]) -> list[Link]:
             continue
         kept.append(link)
     return kept
+
+
+def _evaluated_benchmarks(links: list[Link]) -> list[Link]:
+    """`links`, and `evaluates_on` for each benchmark the paper proposes without one: a paper
+    that builds a benchmark reports results on it (15 of the 19 proposed benchmarks of the
+    annotated train split also have `evaluates_on`)."""
+    from kg.extract.relations import CONFIDENCE
+
+    rule = "proposed_benchmark"
+    evaluated = {(link.label, link.entity) for link in links if link.relation == "evaluates_on"}
+    added = [
+        Link(
+            "evaluates_on",
+            link.label,
+            link.entity,
+            tuple(
+                replace(e, extractor=f"{EXTRACTOR}:{rule}", confidence=CONFIDENCE[rule])
+                for e in link.evidence
+            ),
+        )
+        for link in links
+        if link.label == "BENCHMARK"
+        and link.relation == "proposes"
+        and (link.label, link.entity) not in evaluated
+    ]
+    if not added:
+        return links
+    return sorted(
+        links + added,
+        key=lambda link: (link.relation, link.label, entity_key(link.label, link.entity)),
+    )
 
 
 def extract_papers(

@@ -56,6 +56,7 @@ CONFIDENCE = {
     "proposing": 0.7,
     "compares_with": 0.6,
     "evaluates_on": 0.7,
+    "proposed_benchmark": 0.6,  # kg.extract.pipeline: a proposed benchmark is evaluated on
     "uses": 0.5,
 }
 

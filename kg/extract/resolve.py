@@ -309,9 +309,7 @@ def choose(
         if s.label_ in ("DATASET", "BENCHMARK", "METRIC")
     }
     for c in ranked:
-        if any(i in taken for i in range(c.start, c.end)) or _is_generic(
-            text[c.start_char : c.end_char]
-        ):
+        if any(i in taken for i in range(c.start, c.end)) or _no_name(c, text):
             continue
         if c.label == "TASK" and c.end < len(table) and table.lowers[c.end] in _TASK_AS_MODIFIER:
             continue  # left to a use of the phrase as a task elsewhere in the paper, if any
@@ -349,11 +347,18 @@ _NOT_A_NAME = re.compile(r"^[\d.,]+[BMKbmk]?$|[=<>]")
 
 def _is_generic(text: str) -> bool:
     lowered = " ".join(text.lower().split())
-    return (
-        lowered in GENERIC_PHRASES
-        or singular("METHOD", lowered) in GENERIC_PHRASES
-        or bool(_NOT_A_NAME.search(lowered))
-    )
+    return lowered in GENERIC_PHRASES or singular("METHOD", lowered) in GENERIC_PHRASES
+
+
+def no_name(surface: str) -> bool:
+    """Whether a span's text cannot name an entity: a generic phrase, a number or a comparison."""
+    return _is_generic(surface) or bool(_NOT_A_NAME.search(surface))
+
+
+def _no_name(candidate: Candidate, text: str) -> bool:
+    # An address may hold `=`: URLs are judged by `kg_urls` alone.
+    surface = text[candidate.start_char : candidate.end_char]
+    return candidate.source != "kg_urls" and no_name(surface)
 
 
 def _propagate(doc: Doc, whole: str, chosen: list[Span], taken: set[int]) -> list[Span]:
