@@ -54,11 +54,15 @@ def test_the_model_s_label_of_a_pair_s_short_form_yields_to_the_pair_s(nlp: Any)
     assert ("SGG", "METHOD") not in labels
 
 
-@pytest.mark.parametrize("text", ["2006", "1", "8B", "0.5", "F1<0.72", "epsilon=8"])
+@pytest.mark.parametrize(
+    "text", ["2006", "1", "8B", "0.5", "70M-12B", "v1", "V2.1", "CC-BY-4.0", "F1<0.72", "epsilon=8"]
+)
 def test_numbers_sizes_and_comparisons_are_no_names(text: str) -> None:
     assert no_name(text)
 
 
-@pytest.mark.parametrize("text", ["GPT-3.5", "CIFAR-10", "Llama-3 8B", "T5", "3D-UNet"])
+@pytest.mark.parametrize(
+    "text", ["GPT-3.5", "CIFAR-10", "Llama-3 8B", "T5", "3D-UNet", "VGG16", "V-JEPA", "COCO 2017"]
+)
 def test_names_with_digits_stay_names(text: str) -> None:
     assert not no_name(text)

@@ -340,9 +340,12 @@ _MODIFIED_NOUNS = """
 _TASK_AS_MODIFIER = frozenset(_MODIFIED_NOUNS.split())
 
 
-# No name: a number, a year or a model size alone ("2006", "1", "8B"), or a comparison
-# ("F1<0.72", "epsilon=8").
-_NOT_A_NAME = re.compile(r"^[\d.,]+[BMKbmk]?$|[=<>]")
+# No name: a number, a year or a model size alone ("2006", "1", "8B"), a range of sizes
+# ("70M-12B"), a version alone ("v1"), a licence ("CC-BY-4.0"), or a comparison ("F1<0.72").
+_SIZE = r"[\d.,]+[BMKbmk]?"
+_NOT_A_NAME = re.compile(
+    rf"^{_SIZE}$|^{_SIZE}\s*[-–]\s*{_SIZE}$|^v\d+(?:\.\d+)*$|^cc[- ]by\b|[=<>]", re.I
+)
 
 
 def _is_generic(text: str) -> bool:
