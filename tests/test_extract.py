@@ -428,3 +428,9 @@ def test_a_proposed_benchmark_is_also_evaluated_on(nlp: Any) -> None:
     } <= links(ex)
     added = next(link for link in ex.links if link.relation == "evaluates_on")
     assert added.evidence[0].extractor.endswith(":proposed_benchmark")
+
+
+def test_measures_at_a_cut_off_are_metrics(nlp: Any) -> None:
+    text = "Gains in Recall@10 and NDCG@10, F1-Score@N and pass@1; write to team@lab or user@K9x."
+    ex = extract_paper(paper(text), nlp)
+    assert found(ex, "METRIC") == {"Recall@10", "NDCG@10", "F1-Score@N", "pass@1"}

@@ -71,6 +71,23 @@ def _title_name(t: TokenTable, title_end: int) -> int | None:
     return colon
 
 
+# A measure at a cut-off: Recall@10, NDCG@10, Hits@20, HR@K, pass@1, F1-Score@N.
+_AT_K = re.compile(r"[A-Za-z][A-Za-z0-9]*@(?:\d+|[KkN])")
+
+
+def _ranked_measures(doc: Doc, t: TokenTable) -> list[Span]:
+    """METRIC spans of the words shaped as a measure at a cut-off (with a hyphenated head:
+    `F1` `-` `Score@N` is one span)."""
+    found = []
+    for i, word in enumerate(t.texts):
+        if "@" in word and _AT_K.fullmatch(word):
+            start = i
+            while start >= 2 and t.texts[start - 1] == "-" and not t.spaced[start - 2]:
+                start -= 2
+            found.append(Span(doc, start, i + 1, label="METRIC", kb_id="data"))
+    return found
+
+
 def _past_brackets(t: TokenTable, i: int) -> int:
     """The token after the bracket that opens at token `i` (`i` itself if none opens there)."""
     if i >= len(t) or t.texts[i] != "(":
@@ -180,6 +197,7 @@ class CueFinder:
             label = _name_label(t.span_text(*run), context)
             names.append(Span(doc, run[0], run[1], label=label, kb_id="named"))
         names += data_names(doc)
+        names += _ranked_measures(doc, t)
         if lead is not None:
             names.insert(
                 0, Span(doc, 0, lead, label=_lead_label(t, lead, title_end, names), kb_id="title")
