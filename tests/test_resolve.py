@@ -6,7 +6,8 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from kg.extract.resolve import _pair_labels, no_name
+from kg.extract.pairs import pair_labels
+from kg.extract.resolve import no_name
 
 
 def pair(words: list[str], long: tuple[int, int], short: tuple[int, int]) -> list[Span]:
@@ -23,18 +24,18 @@ WORDS = ["the", "constraint", "satisfaction", "rate", "(", "CSR", ")"]
 def test_a_default_method_yields_to_a_measure_head() -> None:
     spans = pair(WORDS, (1, 4), (5, 6))
     # The model called the long form a METHOD; its head word says it is a measure.
-    assert _pair_labels(spans, {(1, 4): "METHOD"}, {}, set()) == {"p0": "METRIC"}
+    assert pair_labels(spans, {(1, 4): "METHOD"}, {}, set()) == {"p0": "METRIC"}
 
 
 def test_a_listed_label_is_kept() -> None:
     spans = pair(WORDS, (1, 4), (5, 6))
-    assert _pair_labels(spans, {(1, 4): "METHOD"}, {(1, 4): "METHOD"}, {(1, 4)}) == {"p0": "METHOD"}
+    assert pair_labels(spans, {(1, 4): "METHOD"}, {(1, 4): "METHOD"}, {(1, 4)}) == {"p0": "METHOD"}
 
 
 def test_a_task_head_does_not_override_a_method() -> None:
     words = ["the", "open-set", "recognition", "(", "OSR", ")"]  # one token each
     spans = pair(words, (1, 3), (4, 5))
-    assert _pair_labels(spans, {(1, 3): "METHOD"}, {}, set()) == {"p0": "METHOD"}
+    assert pair_labels(spans, {(1, 3): "METHOD"}, {}, set()) == {"p0": "METHOD"}
 
 
 def test_the_model_s_label_of_a_pair_s_short_form_yields_to_the_pair_s(nlp: Any) -> None:
