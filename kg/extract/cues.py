@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.data_cues import data_names
+from kg.extract.pairs import label_from_head
 from kg.extract.shapes import is_name_token, label_from_context, name_run, strongly_named
 from kg.extract.task_cues import phrase_tasks, title_tasks
 from kg.extract.title_methods import title_methods
@@ -102,7 +103,6 @@ def _past_brackets(t: TokenTable, i: int) -> int:
 
 # A title's subtitle opening with these words announces an evaluation: "RAVEL: Evaluating …".
 _EVALUATING = frozenset({"evaluating", "benchmarking"})
-_BENCH_NAME = re.compile(r"(?:bench|benchmark|arena)$", re.I)
 _CLAUSE_MARKS = frozenset([",", ":", ";", "?", "!", ".", "(", ")"])
 # Words that end a subtitle's opening phrase: what follows names the problem or the data used.
 _PHRASE_END = frozenset(
@@ -129,7 +129,7 @@ _PHRASE_END = frozenset(
 def _name_label(name: str, context: str) -> str:
     """The label of a coined name: BENCHMARK if it is shaped as one (`Struc-Bench`), else
     the label the data words of its context give."""
-    return "BENCHMARK" if _BENCH_NAME.search(name) else label_from_context(context)
+    return "BENCHMARK" if label_from_head(name) == "BENCHMARK" else label_from_context(context)
 
 
 def _lead_label(t: TokenTable, lead: int, title_end: int, found: list[Span]) -> str:
@@ -139,7 +139,7 @@ def _lead_label(t: TokenTable, lead: int, title_end: int, found: list[Span]) -> 
     Evaluating …"). Else METHOD: a data word later in the subtitle names the data the method
     is for ("… for Large and Imbalanced Datasets")."""
     name = t.span_text(0, lead)
-    if _BENCH_NAME.search(name):
+    if label_from_head(name) == "BENCHMARK":
         return "BENCHMARK"
     beside = {s.label_ for s in found if s.start >= title_end and s.text == name}
     for label in ("BENCHMARK", "DATASET"):
