@@ -133,3 +133,71 @@ def test_link_evidence_names_what_decided_and_how_sure(
     assert evidence.extractor.endswith(f":{extractor}")
     assert lowest <= evidence.confidence < 1.0
     assert evidence.sentence == "We use ResNet for the backbone."
+
+
+GAP = {"METHOD": 0.99, "DATASET": 0.99, "BENCHMARK": 0.99, "TASK": 0.9, "METRIC": 0.9}
+
+
+@pytest.mark.parametrize(
+    ("text", "bounds", "label", "confidence", "kept"),
+    [
+        ("We test on FooBench today", (3, 4), "DATASET", 0.995, True),
+        ("We test on FooBench today", (3, 4), "DATASET", 0.95, False),
+        ("we study image captioning here", (2, 4), "TASK", 0.95, True),
+        ("we study image captioning here", (2, 4), "TASK", 0.6, False),
+        ("we report success rate here", (2, 4), "METRIC", 0.95, True),
+        # a quality, not a measure: lower case and no measure word
+        ("we report robustness here", (2, 3), "METRIC", 0.999, False),
+        ("we use graph attention here", (2, 4), "METHOD", 0.995, True),
+        ("we use graph attention here", (2, 4), "METHOD", 0.95, False),
+        # part of a hyphenated word ("zero-shot recommendation"), or one lower-case word
+        ("zero-shot recommendation works", (2, 4), "TASK", 0.999, False),
+        ("we study prediction here", (2, 3), "TASK", 0.999, False),
+        # proper-looking METHOD spans need no confidence
+        ("We use CoreGuard here", (2, 3), "METHOD", 0.0, True),
+    ],
+)
+def test_model_spans_fill_gaps_only_when_the_tagger_is_sure(
+    blank: Any, text: str, bounds: tuple[int, int], label: str, confidence: float, kept: bool
+) -> None:
+    doc = blank.make_doc(text)
+    doc.spans["kg_model"] = [Span(doc, *bounds, label=label)]
+    doc.spans["kg_model"].attrs["confidence"] = [confidence]
+    mentions = choose(
+        doc, model_labels=frozenset({"METHOD"}), model_names_only=True, gap_confidence=GAP
+    )
+    assert [(m.text, m.label_) for m in mentions] == (
+        [(doc[bounds[0] : bounds[1]].text, label)] if kept else []
+    )
+
+
+def test_a_sure_model_span_does_not_fill_where_a_rule_proposes_something(blank: Any) -> None:
+    doc = blank.make_doc("we train on the Foo Corpus today")
+    doc.spans["kg_gazetteer"] = [Span(doc, 4, 5, label="METHOD")]
+    doc.spans["kg_model"] = [Span(doc, 4, 6, label="DATASET")]
+    doc.spans["kg_model"].attrs["confidence"] = [0.999]
+    mentions = choose(
+        doc, model_labels=frozenset({"METHOD"}), model_names_only=True, gap_confidence=GAP
+    )
+    # Without the rule the longer model span would win.
+    assert [(m.text, m.label_) for m in mentions] == [("Foo", "METHOD")]
+
+
+def test_kg_tagger_keeps_the_probability_of_the_tags_spacy_s_tagger_chooses() -> None:
+    from kg.extract.model_spans import TAG_PROBABILITY
+    from kg.extract.pipeline import load_pipeline, shipped_model
+
+    model = shipped_model()
+    if model is None:
+        pytest.skip("no trained pipeline in the package")
+    text = "We propose CoreGuard and evaluate it on ImageNet and COCO for image classification."
+    confident = load_pipeline(model)(text)
+    plain = load_pipeline(model, config={"components": {"tagger": {"factory": "tagger"}}})(text)
+    assert [t.tag_ for t in confident] == [t.tag_ for t in plain]
+    probabilities = confident.user_data[TAG_PROBABILITY]
+    assert len(probabilities) == len(confident)
+    assert all(0.09 < p <= 1.0 for p in probabilities.tolist())  # 11 tags: at least 1/11
+    assert TAG_PROBABILITY not in plain.user_data
+    group = confident.spans["kg_model"]
+    assert len(group.attrs["confidence"]) == len(group)
+    assert all(0.0 < c <= 1.0 for c in group.attrs["confidence"])

@@ -2,7 +2,11 @@
 
 The policy, applied in order:
 1. URLs win: nothing may overlap an address.
-2. Among the other candidates the longest span wins; on equal length the source with
+2. The trained model's spans compete when they look like a METHOD's name (per the
+   configuration), or when they fill a gap: no rule proposes anything in their tokens and
+   the tagger is sure of them (`gap_confidence`, the mean probability of their tags, per
+   label); a METRIC filling a gap must look like a name or end in a measure word.
+   Among the candidates the longest span wins; on equal length the source with
    the higher priority wins: trained model > naming cue or title name > abbreviation
    pair > gazetteer.
 3. An abbreviation pair takes the label a component gives its long form; else the label
@@ -45,10 +49,16 @@ class Candidate:
     label: str
     name: str  # the text, or for an abbreviation the long form it stands for
     source: str
+    confidence: float = 1.0  # a model span's (kg.extract.model_spans.span_confidences)
 
 
-def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
-    """Every component's spans (`groups`, by component), abbreviation pairs labelled."""
+def _candidates(
+    doc: Doc, groups: dict[str, list[Span]], confidences: list[float]
+) -> list[Candidate]:
+    """Every component's spans (`groups`, by component), abbreviation pairs labelled.
+
+    `confidences` are those of the model's spans, in the order of `groups["kg_model"]`.
+    """
     listed = {(s.start, s.end) for s in groups["kg_gazetteer"]}
     ruled = {(s.start, s.end): s.label_ for s in groups["kg_gazetteer"]}
     ruled.update(
@@ -75,7 +85,8 @@ def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
             pair_label_of.setdefault(surface, pair_label)
     found: list[Candidate] = []
     for source in PRIORITY:
-        for span in groups[source]:
+        sure = confidences if source == "kg_model" else ()
+        for k, span in enumerate(groups[source]):
             if span.kb_id_ == "data" and (span.start, span.end) in listed:
                 continue  # a listed name keeps its listed kind: GSM8K stays a benchmark
             label = labelled.get(span.kb_id_) if source == "kg_abbrevs" else span.label_
@@ -91,8 +102,18 @@ def _candidates(doc: Doc, groups: dict[str, list[Span]]) -> list[Candidate]:
                 if source == "kg_abbrevs"
                 else expands.get(surface, surface)
             )
+            confidence = sure[k] if k < len(sure) else 1.0 if source != "kg_model" else 0.0
             found.append(
-                Candidate(span.start, span.end, span.start_char, span.end_char, label, name, source)
+                Candidate(
+                    span.start,
+                    span.end,
+                    span.start_char,
+                    span.end_char,
+                    label,
+                    name,
+                    source,
+                    confidence,
+                )
             )
     return found
 
@@ -116,17 +137,60 @@ POLICIES = {
 }
 
 
-def _admit(candidate: Candidate, text: str, labels: frozenset[str] | None, names: bool) -> bool:
-    """Whether a candidate may compete: rule spans always; model spans per the configuration."""
+# How sure the tagger must be of a span (mean probability of its tags) for it to fill a
+# gap the rules leave; chosen by the 3-fold cross-validation on the train split (README).
+GAP_CONFIDENCE = {"METHOD": 0.95, "DATASET": 0.99, "BENCHMARK": 0.99, "TASK": 0.9, "METRIC": 0.9}
+
+
+@dataclass(frozen=True, slots=True)
+class ModelAdmission:
+    """Which spans of the trained model may compete (the `kg_resolve` configuration)."""
+
+    labels: frozenset[str] | None  # labels always admitted (None: all)
+    names_only: bool  # of those, only proper-looking spans (`CoreGuard`, `SI2E`)
+    gap_confidence: dict[str, float]  # per label: the confidence a gap-filling span needs
+
+
+def _admit(candidate: Candidate, text: str, rule: ModelAdmission, ruled: set[int]) -> bool:
+    """Whether a candidate may compete: rule spans always; model spans per `rule`.
+
+    `ruled` holds the tokens some rule component proposes a span over.
+    """
     if candidate.source != "kg_model":
         return True
-    if labels is not None and candidate.label not in labels:
-        return False
     surface = text[candidate.start_char : candidate.end_char]
-    if not names or name_shaped(surface):
-        return True
-    # A lower-case model span is kept when its head word agrees (`keyphrase generation`: TASK).
-    return candidate.label != "METHOD" and label_from_head(surface) == candidate.label
+    if rule.labels is None or candidate.label in rule.labels:
+        if not rule.names_only or name_shaped(surface):
+            return True
+        # A lower-case model span is kept when its head word agrees (`keyphrase generation`: TASK).
+        if candidate.label != "METHOD" and label_from_head(surface) == candidate.label:
+            return True
+    threshold = rule.gap_confidence.get(candidate.label)
+    if threshold is None or candidate.confidence < threshold:
+        return False
+    if any(i in ruled for i in range(candidate.start, candidate.end)):
+        return False
+    if _glued(text, candidate.start_char, candidate.end_char):
+        return False  # part of a word: "-shot recommendation" of "zero-shot recommendation"
+    if candidate.label == "TASK" and surface.islower() and " " not in surface:
+        return False
+    # A lower-case phrase the model calls a metric is often a quality ("robustness"), not a measure.
+    return (
+        candidate.label != "METRIC" or name_shaped(surface) or label_from_head(surface) == "METRIC"
+    )
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] begins or ends inside a hyphenated or longer word."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return (
+        not (text[start].isalnum() and text[end - 1].isalnum())
+        or before.isalnum()
+        or before == "-"
+        or after.isalnum()
+        or after == "-"
+    )
 
 
 def choose(
@@ -134,6 +198,7 @@ def choose(
     policy: str = "longest",
     model_labels: frozenset[str] | None = None,
     model_names_only: bool = False,
+    gap_confidence: dict[str, float] | None = None,
 ) -> list[Span]:
     """The mentions of `doc` under the policy of this module."""
     chosen: list[Span] = []
@@ -142,8 +207,18 @@ def choose(
     text = table.text
     # Each group read once: iterating a span group makes a new Span per item every time.
     groups = {name: list(doc.spans.get(name, [])) for name in PRIORITY}
+    confidences = (
+        doc.spans["kg_model"].attrs.get("confidence", []) if "kg_model" in doc.spans else []
+    )
+    rule = ModelAdmission(model_labels, model_names_only, gap_confidence or {})
+    ruled = {
+        i
+        for name in ("kg_gazetteer", "kg_cues", "kg_abbrevs")
+        for s in groups[name]
+        for i in range(s.start, s.end)
+    }
     ranked = sorted(
-        (c for c in _candidates(doc, groups) if _admit(c, text, model_labels, model_names_only)),
+        (c for c in _candidates(doc, groups, confidences) if _admit(c, text, rule, ruled)),
         key=POLICIES[policy],
     )
     # The model tells names apart better than it tells their kind; a data word around the
@@ -234,7 +309,12 @@ def _propagate(doc: Doc, whole: str, chosen: list[Span], taken: set[int]) -> lis
 
 @Language.factory(
     "kg_resolve",
-    default_config={"policy": "longest", "model_labels": None, "model_names_only": False},
+    default_config={
+        "policy": "longest",
+        "model_labels": None,
+        "model_names_only": False,
+        "gap_confidence": GAP_CONFIDENCE,
+    },
 )
 class MentionResolver:
     """Writes the final mentions to `doc.spans["kg_mentions"]` (see the module docstring)."""
@@ -246,6 +326,7 @@ class MentionResolver:
         policy: str,
         model_labels: list[str] | None,
         model_names_only: bool,
+        gap_confidence: dict[str, float],
     ) -> None:
         if policy not in POLICIES:
             raise ValueError(
@@ -257,9 +338,11 @@ class MentionResolver:
         self.model_labels = frozenset(model_labels) if model_labels is not None else None
         # Accept only proper-looking model spans (`CoreGuard`, `SI2E`), not lower-case phrases.
         self.model_names_only = model_names_only
+        # Per label, how sure the tagger must be of a span for it to fill a gap the rules leave.
+        self.gap_confidence = dict(gap_confidence)
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans["kg_mentions"] = choose(
-            doc, self.policy, self.model_labels, self.model_names_only
+            doc, self.policy, self.model_labels, self.model_names_only, self.gap_confidence
         )
         return doc

@@ -1,9 +1,10 @@
 """`kg train`: a small NER model on the seed annotations, assembled with the rule components.
 
-The model is spaCy's transition-based NER on a hash-embedding CNN (`HashEmbedCNN`), sized
-for CPU speed; it is trained with fixed seeds on the train split (a tenth of it held out
-for early stopping: the dev split is never used in training or model selection). The
-shipped pipeline is: kg tokenizer → sentencizer → kg_fields → tok2vec → ner →
+The model is a per-token softmax over BIO tags (spaCy's `tagger`; `ner` is the other head
+`ModelSize` offers) on a hash-embedding CNN (`HashEmbedCNN`), sized for CPU speed; it is
+trained with fixed seeds on the train split (a tenth of it held out for early stopping:
+the dev split is never used in training or model selection). The shipped pipeline is:
+kg tokenizer → sentencizer → kg_fields → tok2vec → tagger (`kg_tagger`) →
 kg_model_spans → the rule components; `kg_resolve` combines model and rules.
 """
 
@@ -262,13 +263,17 @@ def assemble(ner_dir: Path, out: Path, gazetteer: Path | None = None) -> Path:
     import spacy
 
     load_builtins("components")
-    nlp = spacy.load(ner_dir)
+    # The trained tagger's weights, in `kg_tagger`, which also keeps its tags' probabilities.
+    head = spacy.util.load_config(ner_dir / "config.cfg")["nlp"]["pipeline"]
+    confident = {"components": {"tagger": {"factory": "kg_tagger"}}} if "tagger" in head else {}
+    nlp = spacy.load(ner_dir, config=confident)
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("kg_fields", after="sentencizer")
     nlp.add_pipe("kg_model_spans", after="tagger" if "tagger" in nlp.pipe_names else "ner")
     # On the train split's held-out tenth (gazetteer built without it), proper-looking
-    # METHOD spans from the model helped; lower-case model spans and the other labels
-    # cost more precision than they gained (README, "Extraction quality").
+    # METHOD spans from the model helped; its other spans cost more precision than they
+    # gained, except where they fill a gap the rules leave and the tagger is sure of them
+    # (kg_resolve's default `gap_confidence`; README, "Extraction quality").
     configs: dict[str, dict[str, Any]] = {
         "kg_resolve": {"model_labels": list(MODEL_SPAN_LABELS), "model_names_only": True},
         "kg_gazetteer": {"path": str(gazetteer)} if gazetteer else {},
