@@ -201,3 +201,23 @@ def test_kg_tagger_keeps_the_probability_of_the_tags_spacy_s_tagger_chooses() ->
     group = confident.spans["kg_model"]
     assert len(group.attrs["confidence"]) == len(group)
     assert all(0.0 < c <= 1.0 for c in group.attrs["confidence"])
+
+
+@pytest.mark.parametrize(("probability", "kept"), [(0.99, False), (0.9, True)])
+def test_a_rule_s_task_yields_where_the_tagger_is_sure_it_is_no_name(
+    blank: Any, probability: float, kept: bool
+) -> None:
+    import numpy
+
+    from kg.extract.model_spans import TAG_PROBABILITY
+
+    doc = blank.make_doc("we use image classification features")
+    for token in doc:
+        token.tag_ = "O"
+    doc.user_data[TAG_PROBABILITY] = numpy.full(len(doc), probability, dtype="float32")
+    doc.spans["kg_gazetteer"] = [Span(doc, 2, 4, label="TASK")]
+    mentions = choose(doc, task_veto=0.95)
+    assert [m.text for m in mentions] == (["image classification"] if kept else [])
+    # A METHOD the rules propose is not vetoed.
+    doc.spans["kg_gazetteer"] = [Span(doc, 2, 4, label="METHOD")]
+    assert [m.text for m in choose(doc, task_veto=0.95)] == ["image classification"]

@@ -6,6 +6,8 @@ The policy, applied in order:
    configuration), or when they fill a gap: no rule proposes anything in their tokens and
    the tagger is sure of them (`gap_confidence`, the mean probability of their tags, per
    label); a METRIC filling a gap must look like a name or end in a measure word.
+   A TASK a rule proposes is dropped where the tagger tags each of its tokens `O` with
+   a probability of `task_veto` or more.
    Among the candidates the longest span wins; on equal length the source with
    the higher priority wins: trained model > naming cue or title name > abbreviation
    pair > gazetteer.
@@ -27,10 +29,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.canonical import canonical_name, singular
+from kg.extract.model_spans import TAG_PROBABILITY
 from kg.extract.names import GENERIC_PHRASES, name_shaped
 from kg.extract.pairs import coined_pairs, label_from_head, pair_labels
 from kg.extract.tokens import token_table
@@ -140,6 +144,9 @@ POLICIES = {
 # How sure the tagger must be of a span (mean probability of its tags) for it to fill a
 # gap the rules leave; chosen by the 3-fold cross-validation on the train split (README).
 GAP_CONFIDENCE = {"METHOD": 0.95, "DATASET": 0.99, "BENCHMARK": 0.99, "TASK": 0.9, "METRIC": 0.9}
+# How sure the tagger must be that no token of a rule's TASK is part of any name to drop it:
+# the annotators mark a task where the paper addresses it, not every use of its words.
+TASK_VETO = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +187,15 @@ def _admit(candidate: Candidate, text: str, rule: ModelAdmission, ruled: set[int
     )
 
 
+def _outside(doc: Doc, threshold: float) -> set[int]:
+    """The tokens the tagger tags `O` with a probability of `threshold` or more."""
+    probabilities = doc.user_data.get(TAG_PROBABILITY)
+    if probabilities is None or threshold > 1:
+        return set()
+    sure = (doc.to_array(TAG) == doc.vocab.strings["O"]) & (probabilities >= threshold)
+    return set(sure.nonzero()[0].tolist())
+
+
 def _glued(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] begins or ends inside a hyphenated or longer word."""
     before = text[start - 1] if start else " "
@@ -199,6 +215,7 @@ def choose(
     model_labels: frozenset[str] | None = None,
     model_names_only: bool = False,
     gap_confidence: dict[str, float] | None = None,
+    task_veto: float = 2.0,
 ) -> list[Span]:
     """The mentions of `doc` under the policy of this module."""
     chosen: list[Span] = []
@@ -217,8 +234,14 @@ def choose(
         for s in groups[name]
         for i in range(s.start, s.end)
     }
+    outside = _outside(doc, task_veto)
     ranked = sorted(
-        (c for c in _candidates(doc, groups, confidences) if _admit(c, text, rule, ruled)),
+        (
+            c
+            for c in _candidates(doc, groups, confidences)
+            if _admit(c, text, rule, ruled)
+            and not (c.label == "TASK" and all(i in outside for i in range(c.start, c.end)))
+        ),
         key=POLICIES[policy],
     )
     # The model tells names apart better than it tells their kind; a data word around the
@@ -314,6 +337,7 @@ def _propagate(doc: Doc, whole: str, chosen: list[Span], taken: set[int]) -> lis
         "model_labels": None,
         "model_names_only": False,
         "gap_confidence": GAP_CONFIDENCE,
+        "task_veto": TASK_VETO,
     },
 )
 class MentionResolver:
@@ -327,6 +351,7 @@ class MentionResolver:
         model_labels: list[str] | None,
         model_names_only: bool,
         gap_confidence: dict[str, float],
+        task_veto: float,
     ) -> None:
         if policy not in POLICIES:
             raise ValueError(
@@ -340,9 +365,16 @@ class MentionResolver:
         self.model_names_only = model_names_only
         # Per label, how sure the tagger must be of a span for it to fill a gap the rules leave.
         self.gap_confidence = dict(gap_confidence)
+        # Above 1: no veto (a pipeline without kg_tagger has no probabilities anyway).
+        self.task_veto = task_veto
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans["kg_mentions"] = choose(
-            doc, self.policy, self.model_labels, self.model_names_only, self.gap_confidence
+            doc,
+            self.policy,
+            self.model_labels,
+            self.model_names_only,
+            self.gap_confidence,
+            self.task_veto,
         )
         return doc
