@@ -221,3 +221,19 @@ def test_a_rule_s_task_yields_where_the_tagger_is_sure_it_is_no_name(
     # A METHOD the rules propose is not vetoed.
     doc.spans["kg_gazetteer"] = [Span(doc, 2, 4, label="METHOD")]
     assert [m.text for m in choose(doc, task_veto=0.95)] == ["image classification"]
+
+
+def test_a_sure_model_span_grows_a_rule_s_span_of_its_kind(blank: Any) -> None:
+    doc = blank.make_doc("we study medical image segmentation here")
+    doc.spans["kg_gazetteer"] = [Span(doc, 3, 5, label="TASK")]
+    doc.spans["kg_model"] = [Span(doc, 2, 5, label="TASK")]
+    doc.spans["kg_model"].attrs["confidence"] = [0.95]
+    mentions = choose(
+        doc, model_labels=frozenset({"METHOD"}), model_names_only=True, gap_confidence=GAP
+    )
+    assert [m.text for m in mentions] == ["medical image segmentation"]
+    doc.spans["kg_model"].attrs["confidence"] = [0.5]
+    mentions = choose(
+        doc, model_labels=frozenset({"METHOD"}), model_names_only=True, gap_confidence=GAP
+    )
+    assert [m.text for m in mentions] == ["image segmentation"]

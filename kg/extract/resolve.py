@@ -3,8 +3,9 @@
 The policy, applied in order:
 1. URLs win: nothing may overlap an address.
 2. The trained model's spans compete when they look like a METHOD's name (per the
-   configuration), or when they fill a gap: no rule proposes anything in their tokens and
-   the tagger is sure of them (`gap_confidence`, the mean probability of their tags, per
+   configuration), or when they fill a gap: the tagger is sure of them and no rule
+   proposes anything in their tokens but shorter spans of the same kind inside them
+   (`medical image segmentation` around a listed `image segmentation`) (`gap_confidence`, the mean probability of their tags, per
    label); a METRIC filling a gap must look like a name or end in a measure word.
    A TASK a rule proposes is dropped where the tagger tags each of its tokens `O` with
    a probability of `task_veto` or more.
@@ -27,33 +28,24 @@ another component found the short form); `id_` names the component the mention c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.canonical import canonical_name, singular
-from kg.extract.model_spans import TAG_PROBABILITY
-from kg.extract.names import GENERIC_PHRASES, name_shaped
-from kg.extract.pairs import coined_pairs, label_from_head, pair_labels
+from kg.extract.admission import (
+    GAP_CONFIDENCE,
+    TASK_VETO,
+    Candidate,
+    ModelAdmission,
+    admit,
+    outside_tokens,
+)
+from kg.extract.names import GENERIC_PHRASES
+from kg.extract.pairs import coined_pairs, pair_labels
 from kg.extract.tokens import token_table
 
 PRIORITY = {"kg_urls": 0, "kg_model": 1, "kg_cues": 2, "kg_abbrevs": 3, "kg_gazetteer": 4}
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A span one component proposes: token and character bounds, label, name and source."""
-
-    start: int
-    end: int
-    start_char: int
-    end_char: int
-    label: str
-    name: str  # the text, or for an abbreviation the long form it stands for
-    source: str
-    confidence: float = 1.0  # a model span's (kg.extract.model_spans.span_confidences)
 
 
 def _candidates(
@@ -141,74 +133,6 @@ POLICIES = {
 }
 
 
-# How sure the tagger must be of a span (mean probability of its tags) for it to fill a
-# gap the rules leave; chosen by the 3-fold cross-validation on the train split (README).
-GAP_CONFIDENCE = {"METHOD": 0.95, "DATASET": 0.99, "BENCHMARK": 0.99, "TASK": 0.9, "METRIC": 0.9}
-# How sure the tagger must be that no token of a rule's TASK is part of any name to drop it:
-# the annotators mark a task where the paper addresses it, not every use of its words.
-TASK_VETO = 0.95
-
-
-@dataclass(frozen=True, slots=True)
-class ModelAdmission:
-    """Which spans of the trained model may compete (the `kg_resolve` configuration)."""
-
-    labels: frozenset[str] | None  # labels always admitted (None: all)
-    names_only: bool  # of those, only proper-looking spans (`CoreGuard`, `SI2E`)
-    gap_confidence: dict[str, float]  # per label: the confidence a gap-filling span needs
-
-
-def _admit(candidate: Candidate, text: str, rule: ModelAdmission, ruled: set[int]) -> bool:
-    """Whether a candidate may compete: rule spans always; model spans per `rule`.
-
-    `ruled` holds the tokens some rule component proposes a span over.
-    """
-    if candidate.source != "kg_model":
-        return True
-    surface = text[candidate.start_char : candidate.end_char]
-    if rule.labels is None or candidate.label in rule.labels:
-        if not rule.names_only or name_shaped(surface):
-            return True
-        # A lower-case model span is kept when its head word agrees (`keyphrase generation`: TASK).
-        if candidate.label != "METHOD" and label_from_head(surface) == candidate.label:
-            return True
-    threshold = rule.gap_confidence.get(candidate.label)
-    if threshold is None or candidate.confidence < threshold:
-        return False
-    if any(i in ruled for i in range(candidate.start, candidate.end)):
-        return False
-    if _glued(text, candidate.start_char, candidate.end_char):
-        return False  # part of a word: "-shot recommendation" of "zero-shot recommendation"
-    if candidate.label == "TASK" and surface.islower() and " " not in surface:
-        return False
-    # A lower-case phrase the model calls a metric is often a quality ("robustness"), not a measure.
-    return (
-        candidate.label != "METRIC" or name_shaped(surface) or label_from_head(surface) == "METRIC"
-    )
-
-
-def _outside(doc: Doc, threshold: float) -> set[int]:
-    """The tokens the tagger tags `O` with a probability of `threshold` or more."""
-    probabilities = doc.user_data.get(TAG_PROBABILITY)
-    if probabilities is None or threshold > 1:
-        return set()
-    sure = (doc.to_array(TAG) == doc.vocab.strings["O"]) & (probabilities >= threshold)
-    return set(sure.nonzero()[0].tolist())
-
-
-def _glued(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] begins or ends inside a hyphenated or longer word."""
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    return (
-        not (text[start].isalnum() and text[end - 1].isalnum())
-        or before.isalnum()
-        or before == "-"
-        or after.isalnum()
-        or after == "-"
-    )
-
-
 def choose(
     doc: Doc,
     policy: str = "longest",
@@ -228,18 +152,17 @@ def choose(
         doc.spans["kg_model"].attrs.get("confidence", []) if "kg_model" in doc.spans else []
     )
     rule = ModelAdmission(model_labels, model_names_only, gap_confidence or {})
-    ruled = {
-        i
+    ruled = [
+        (s.start, s.end, s.label_)
         for name in ("kg_gazetteer", "kg_cues", "kg_abbrevs")
         for s in groups[name]
-        for i in range(s.start, s.end)
-    }
-    outside = _outside(doc, task_veto)
+    ]
+    outside = outside_tokens(doc, task_veto)
     ranked = sorted(
         (
             c
             for c in _candidates(doc, groups, confidences)
-            if _admit(c, text, rule, ruled)
+            if admit(c, text, rule, ruled)
             and not (c.label == "TASK" and all(i in outside for i in range(c.start, c.end)))
         ),
         key=POLICIES[policy],
