@@ -138,6 +138,31 @@ def test_link_evidence_names_what_decided_and_how_sure(
 GAP = {"METHOD": 0.99, "DATASET": 0.99, "BENCHMARK": 0.99, "TASK": 0.9, "METRIC": 0.9}
 
 
+def with_model_span(
+    blank: Any,
+    text: str,
+    bounds: tuple[int, int],
+    label: str,
+    confidence: float,
+    rule: tuple[int, int, str] | None = None,
+) -> Any:
+    """A doc with one model span of `confidence` and, if given, one gazetteer span `rule`."""
+    doc = blank.make_doc(text)
+    if rule is not None:
+        doc.spans["kg_gazetteer"] = [Span(doc, rule[0], rule[1], label=rule[2])]
+    doc.spans["kg_model"] = [Span(doc, *bounds, label=label)]
+    doc.spans["kg_model"].attrs["confidence"] = [confidence]
+    return doc
+
+
+def gap_mentions(doc: Any) -> list[tuple[str, str]]:
+    """The mentions chosen with the shipped admission settings and the thresholds `GAP`."""
+    chosen = choose(
+        doc, model_labels=frozenset({"METHOD"}), model_names_only=True, gap_confidence=GAP
+    )
+    return [(m.text, m.label_) for m in chosen]
+
+
 @pytest.mark.parametrize(
     ("text", "bounds", "label", "confidence", "kept"),
     [
@@ -160,27 +185,16 @@ GAP = {"METHOD": 0.99, "DATASET": 0.99, "BENCHMARK": 0.99, "TASK": 0.9, "METRIC"
 def test_model_spans_fill_gaps_only_when_the_tagger_is_sure(
     blank: Any, text: str, bounds: tuple[int, int], label: str, confidence: float, kept: bool
 ) -> None:
-    doc = blank.make_doc(text)
-    doc.spans["kg_model"] = [Span(doc, *bounds, label=label)]
-    doc.spans["kg_model"].attrs["confidence"] = [confidence]
-    mentions = choose(
-        doc, model_labels=frozenset({"METHOD"}), model_names_only=True, gap_confidence=GAP
-    )
-    assert [(m.text, m.label_) for m in mentions] == (
-        [(doc[bounds[0] : bounds[1]].text, label)] if kept else []
-    )
+    doc = with_model_span(blank, text, bounds, label, confidence)
+    expected = [(doc[bounds[0] : bounds[1]].text, label)] if kept else []
+    assert gap_mentions(doc) == expected
 
 
 def test_a_sure_model_span_does_not_fill_where_a_rule_proposes_something(blank: Any) -> None:
-    doc = blank.make_doc("we train on the Foo Corpus today")
-    doc.spans["kg_gazetteer"] = [Span(doc, 4, 5, label="METHOD")]
-    doc.spans["kg_model"] = [Span(doc, 4, 6, label="DATASET")]
-    doc.spans["kg_model"].attrs["confidence"] = [0.999]
-    mentions = choose(
-        doc, model_labels=frozenset({"METHOD"}), model_names_only=True, gap_confidence=GAP
-    )
+    text = "we train on the Foo Corpus today"
+    doc = with_model_span(blank, text, (4, 6), "DATASET", 0.999, rule=(4, 5, "METHOD"))
     # Without the rule the longer model span would win.
-    assert [(m.text, m.label_) for m in mentions] == [("Foo", "METHOD")]
+    assert gap_mentions(doc) == [("Foo", "METHOD")]
 
 
 def test_kg_tagger_keeps_the_probability_of_the_tags_spacy_s_tagger_chooses() -> None:
@@ -224,16 +238,8 @@ def test_a_rule_s_task_yields_where_the_tagger_is_sure_it_is_no_name(
 
 
 def test_a_sure_model_span_grows_a_rule_s_span_of_its_kind(blank: Any) -> None:
-    doc = blank.make_doc("we study medical image segmentation here")
-    doc.spans["kg_gazetteer"] = [Span(doc, 3, 5, label="TASK")]
-    doc.spans["kg_model"] = [Span(doc, 2, 5, label="TASK")]
-    doc.spans["kg_model"].attrs["confidence"] = [0.95]
-    mentions = choose(
-        doc, model_labels=frozenset({"METHOD"}), model_names_only=True, gap_confidence=GAP
-    )
-    assert [m.text for m in mentions] == ["medical image segmentation"]
-    doc.spans["kg_model"].attrs["confidence"] = [0.5]
-    mentions = choose(
-        doc, model_labels=frozenset({"METHOD"}), model_names_only=True, gap_confidence=GAP
-    )
-    assert [m.text for m in mentions] == ["image segmentation"]
+    text = "we study medical image segmentation here"
+    doc = with_model_span(blank, text, (2, 5), "TASK", 0.95, rule=(3, 5, "TASK"))
+    assert gap_mentions(doc) == [("medical image segmentation", "TASK")]
+    doc = with_model_span(blank, text, (2, 5), "TASK", 0.5, rule=(3, 5, "TASK"))
+    assert gap_mentions(doc) == [("image segmentation", "TASK")]

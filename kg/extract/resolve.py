@@ -81,7 +81,8 @@ def _candidates(
             pair_label_of.setdefault(surface, pair_label)
     found: list[Candidate] = []
     for source in PRIORITY:
-        sure = confidences if source == "kg_model" else ()
+        # Rule spans are certain; a model span without a known confidence is not.
+        sure, unknown = (confidences, 0.0) if source == "kg_model" else ((), 1.0)
         for k, span in enumerate(groups[source]):
             if span.kb_id_ == "data" and (span.start, span.end) in listed:
                 continue  # a listed name keeps its listed kind: GSM8K stays a benchmark
@@ -98,7 +99,7 @@ def _candidates(
                 if source == "kg_abbrevs"
                 else expands.get(surface, surface)
             )
-            confidence = sure[k] if k < len(sure) else 1.0 if source != "kg_model" else 0.0
+            confidence = sure[k] if k < len(sure) else unknown
             found.append(
                 Candidate(
                     span.start,
