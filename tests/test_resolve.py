@@ -56,7 +56,20 @@ def test_the_model_s_label_of_a_pair_s_short_form_yields_to_the_pair_s(nlp: Any)
 
 
 @pytest.mark.parametrize(
-    "text", ["2006", "1", "8B", "0.5", "70M-12B", "v1", "V2.1", "CC-BY-4.0", "F1<0.72", "epsilon=8"]
+    "text",
+    [
+        "2006",
+        "1",
+        "8B",
+        "0.5",
+        "70M-12B",
+        "5/10",
+        "v1",
+        "V2.1",
+        "CC-BY-4.0",
+        "F1<0.72",
+        "epsilon=8",
+    ],
 )
 def test_numbers_sizes_and_comparisons_are_no_names(text: str) -> None:
     assert no_name(text)

@@ -207,9 +207,9 @@ _MODIFIED_NOUNS = """
 _TASK_AS_MODIFIER = frozenset(_MODIFIED_NOUNS.split())
 
 
-# No name: a number, a year or a model size alone ("2006", "1", "8B"), a range of sizes
+# No name: a number, a fraction, a year or a model size alone ("2006", "5/10", "8B"), a range of sizes
 # ("70M-12B"), a version alone ("v1"), a licence ("CC-BY-4.0"), or a comparison ("F1<0.72").
-_SIZE = r"[\d.,]+[BMKbmk]?"
+_SIZE = r"[\d.,/]+[BMKbmk]?"
 _NOT_A_NAME = re.compile(
     rf"^{_SIZE}$|^{_SIZE}\s*[-–]\s*{_SIZE}$|^v\d+(?:\.\d+)*$|^cc[- ]by\b|[=<>]", re.I
 )
