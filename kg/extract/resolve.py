@@ -3,10 +3,10 @@
 The policy, applied in order:
 1. URLs win: nothing may overlap an address.
 2. The trained model's spans compete when they look like a METHOD's name (per the
-   configuration), or when they fill a gap: the tagger is sure of them and no rule
-   proposes anything in their tokens but shorter spans of the same kind inside them
-   (`medical image segmentation` around a listed `image segmentation`) (`gap_confidence`, the mean probability of their tags, per
-   label); a METRIC filling a gap must look like a name or end in a measure word.
+   configuration), or when they fill a gap: the tagger is sure of them (`gap_confidence`,
+   per label, against the mean probability of their tags) and no rule proposes anything
+   in their tokens but shorter spans of the same kind inside them (`medical image
+   segmentation` around a listed `image segmentation`); see `kg.extract.admission`.
    A TASK a rule proposes is dropped where the tagger tags each of its tokens `O` with
    a probability of `task_veto` or more.
    Among the candidates the longest span wins; on equal length the source with
@@ -19,7 +19,7 @@ The policy, applied in order:
    a naming cue's default METHOD on a pair's short or long form yield to the pair's label.
 4. A model METHOD span that a data or metric word marks takes that word's label.
 5. Generic phrases (ANNOTATION.md rule 1 and 8) and spans that cannot be names (numbers,
-   sizes, versions, licences, comparisons) are dropped.
+   fractions, sizes, versions, licences, comparisons) are dropped.
 6. Every further occurrence of a chosen name in the paper becomes a mention too.
 The span's `kb_id_` holds the canonical name (the long form for a short form, also when
 another component found the short form); `id_` names the component the mention came from.
