@@ -107,6 +107,13 @@ def outside_tokens(doc: Doc, threshold: float) -> set[int]:
     return set(sure.nonzero()[0].tolist())
 
 
+def vetoed(candidate: Candidate, outside: set[int]) -> bool:
+    """Whether a TASK yields to the tagger: every token of it among `outside` (`outside_tokens`)."""
+    return candidate.label == "TASK" and all(
+        i in outside for i in range(candidate.start, candidate.end)
+    )
+
+
 def _glued(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] begins or ends inside a hyphenated or longer word."""
     before = text[start - 1] if start else " "

@@ -40,6 +40,7 @@ from kg.extract.admission import (
     ModelAdmission,
     admit,
     outside_tokens,
+    vetoed,
 )
 from kg.extract.names import GENERIC_PHRASES
 from kg.extract.pairs import coined_pairs, pair_labels
@@ -163,8 +164,7 @@ def choose(
         (
             c
             for c in _candidates(doc, groups, confidences)
-            if admit(c, text, rule, ruled)
-            and not (c.label == "TASK" and all(i in outside for i in range(c.start, c.end)))
+            if admit(c, text, rule, ruled) and not vetoed(c, outside)
         ),
         key=POLICIES[policy],
     )
