@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from kg.extract.parallel import extract_parallel, extract_stream
+from kg.extract.parallel import extract_parallel, extract_stream, pool_context, settle_worker
 from kg.extract.pipeline import doc_text, extract_papers, load_pipeline
 from kg.extract.tokens import token_table
 from kg.ingest import read_papers
@@ -32,6 +32,31 @@ def test_two_workers_give_the_one_worker_extractions_in_order(
     # Batches of three, so that results from both workers interleave.
     two = list(extract_parallel(papers, workers=2, batch_size=3, in_flight=1))
     assert two == one and [ex.paper.id for ex in two] == [p.id for p in papers]
+
+
+def _settled_twice() -> tuple[int, int, int, bool]:
+    import gc
+
+    from kg.extract.parallel import steady_heap
+
+    before = gc.get_freeze_count()
+    settle_worker()
+    once = gc.get_freeze_count()
+    settle_worker()
+    return before, once, gc.get_freeze_count(), steady_heap()
+
+
+def test_a_settled_worker_freezes_what_it_holds_once_and_keeps_its_heap() -> None:
+    import gc
+    import platform
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=pool_context()) as pool:
+        before, once, twice, steady = pool.submit(_settled_twice).result()
+    assert before == 0 and once > 1000 and twice == once
+    assert gc.get_freeze_count() == 0  # the calling process is left alone
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert steady
 
 
 def test_numpy_matrix_products_give_the_blis_extractions(papers: list[Paper], shipped: Any) -> None:

@@ -25,6 +25,7 @@ from kg.extract.parallel import (
     forks,
     in_order,
     one_blas_thread,
+    settle_worker,
 )
 from kg.types import Extraction, Paper
 
@@ -46,7 +47,9 @@ def worker_pipeline(model: str | None) -> Any:
 
 def extract_shard(papers: list[Paper], model: str | None) -> list[Found]:
     """The task a worker runs: one shard of papers in, their findings out, in order."""
-    return extract_found(papers, worker_pipeline(model))
+    nlp = worker_pipeline(model)
+    settle_worker()  # here, not in worker_pipeline: a local client loads it before forking
+    return extract_found(papers, nlp)
 
 
 class ClusterError(RuntimeError):
