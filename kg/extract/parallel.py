@@ -73,7 +73,7 @@ def settle_worker() -> None:
     import os
 
     global _SETTLED
-    if _SETTLED != os.getpid():
+    if os.getpid() != _SETTLED:
         _SETTLED = os.getpid()
         steady_heap()
         gc.freeze()
