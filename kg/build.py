@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 import networkx as nx
 
-from kg.export.core import atomic_path, export_graph
+from kg.export.core import atomic_path, export_graph, exports_to_update
 from kg.export.jsonl import write_records
 from kg.extract.parallel import extract_stream
 from kg.graph import GraphSummary, build_graph, summarise
@@ -104,7 +104,8 @@ def build(
     Raises `BadInput` when no paper could be read (or at the first bad record if
     `read.strict`). `cluster` runs the extraction on Dask; with `update`, `inputs` are
     added to the graph already in `out_dir`, extracting only papers it does not hold
-    (kg.incremental): the outputs are patched where they can be.
+    (kg.incremental): the outputs are patched where they can be, every export already
+    in `out_dir` too, whether `exporters` names it or not.
     """
     from kg.incremental import INDEX_FILE, GraphIndex, add_papers, patch_build, save_index
 
@@ -122,6 +123,7 @@ def build(
 
     with contextlib.ExitStack() as stage:
         if update:
+            exporters = exports_to_update(out, exporters)
             patched = patch_build(out, PAPERS_FILE, inputs, fmt, read, extract, exporters, stage)
             if patched is not None:
                 stage.close()  # every output in place

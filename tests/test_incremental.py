@@ -73,6 +73,20 @@ def test_update_equals_full_rebuild(halves: tuple[Path, Path], tmp_path: Path, i
     assert report.graph == build([a, b], tmp_path / "again", exporters=ALL).graph
 
 
+@pytest.mark.parametrize("index", [True, False], ids=["patched", "made-again"])
+def test_update_naming_some_exports_keeps_the_others_in_step(
+    halves: tuple[Path, Path], tmp_path: Path, index: bool
+) -> None:
+    """An export in the folder that the update does not name is updated too, not left stale."""
+    a, b = halves
+    build([a, b], tmp_path / "full", exporters=ALL)
+    build([a], tmp_path / "step", exporters=ALL)
+    if not index:
+        (tmp_path / "step" / "index.json").unlink()
+    build([b], tmp_path / "step", exporters=["turtle"], update=True)
+    assert_same_outputs(tmp_path / "step", tmp_path / "full")
+
+
 def test_update_of_nothing_new_extracts_nothing(halves: tuple[Path, Path], tmp_path: Path) -> None:
     a, _ = halves
     build([a], tmp_path, exporters=OUTPUTS)

@@ -86,6 +86,16 @@ def chosen_exporters(names: list[str] | None = None) -> list[Exporter]:
     return [exporters.get(name) for name in names or sorted(exporters.get_all())]
 
 
+def exports_to_update(out_dir: Path, names: list[str] | None) -> list[str] | None:
+    """The exporters an update of `out_dir` runs: `names` and every other registered one
+    whose output is already there, so that no export is left behind papers.jsonl."""
+    if names is None:
+        return None  # all of them
+    load_builtins("exporters")
+    present = {name for name, e in exporters.get_all().items() if (out_dir / e.filename).exists()}
+    return sorted(set(names) | present)
+
+
 def export_graph(
     graph: nx.MultiDiGraph,
     out_dir: Path,
