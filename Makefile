@@ -49,7 +49,7 @@ test-neo4j: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench
-	$(BIN)/mypy kg bench
+	$(BIN)/mypy kg bench tests
 
 # Rebuild the shipped gazetteer from ../shared/data/gazetteer (names only; see kg/data/NOTICE.md).
 gazetteer: $(STAMP)

@@ -105,7 +105,7 @@ def serve_graph() -> Any:
 
     servers = []
 
-    def start(graph_dir: Path, **options: float) -> str:
+    def start(graph_dir: Path, **options: Any) -> str:
         server = make_server(graph_dir, "127.0.0.1", 0, **options)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

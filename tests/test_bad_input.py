@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,7 @@ def good(title: str = "", abstract: str = "") -> dict[str, str]:
     }
 
 
-def jl(*records: dict[str, str]) -> str:
+def jl(*records: dict[str, Any]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
@@ -166,10 +167,10 @@ def cases() -> dict[str, Case]:
                 "c.txt": b"Control\x00 Title\x07\nWe propose NulNet\x00 for digits. It works well on MNIST and on SVHN.\n",
             },
             {g[22]["id"], "raw-nul"},
-            check=lambda ps: (
-                _has_title(ps, "Nul and bell Title"),
-                _has_title(ps, "Raw NUL"),
-                _has_title(ps, "Control Title"),
+            check=every(
+                lambda ps: _has_title(ps, "Nul and bell Title"),
+                lambda ps: _has_title(ps, "Raw NUL"),
+                lambda ps: _has_title(ps, "Control Title"),
             ),
         ),
         "binary_files": Case(
@@ -213,9 +214,9 @@ def cases() -> dict[str, Case]:
         "html_latex_rtl_emoji": Case(
             {"s.jsonl": jl(soup, rtl)},
             {soup["id"], rtl["id"]},
-            check=lambda ps: (
-                _has_text(ps, soup),
-                _has_text(ps, rtl),
+            check=every(
+                lambda ps: _has_text(ps, soup),
+                lambda ps: _has_text(ps, rtl),
             ),
         ),
         "duplicate_ids": Case(
@@ -273,10 +274,10 @@ def cases() -> dict[str, Case]:
                 ("r.bib", 9, "BibTeX syntax error"),
                 ("r.bib", 13, "BibTeX syntax error (unclosed quote)"),
             ],
-            check=lambda ps: (
-                _has_title(ps, "Fine One"),
-                _has_title(ps, "Paren (entry)"),
-                _has_date(ps, "Fine One", "2021-01"),
+            check=every(
+                lambda ps: _has_title(ps, "Fine One"),
+                lambda ps: _has_title(ps, "Paren (entry)"),
+                lambda ps: _has_date(ps, "Fine One", "2021-01"),
             ),
         ),
         "folder_of_mixed_files": Case(
@@ -295,6 +296,16 @@ def cases() -> dict[str, Case]:
             ],
         ),
     }
+
+
+def every(*checks: Callable[[dict[str, Paper]], None]) -> Callable[[dict[str, Paper]], None]:
+    """One check that runs each of `checks`."""
+
+    def run(papers: dict[str, Paper]) -> None:
+        for check in checks:
+            check(papers)
+
+    return run
 
 
 def _has_title(papers: dict[str, Paper], title: str) -> None:
@@ -406,7 +417,7 @@ def test_unknown_format_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_blank_or_numeric_ids_and_month_names(tmp_path: Path) -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {**good(), "id": "   "},
         {**good(), "id": 42, "year": 2020, "month": "Sept"},
     ]

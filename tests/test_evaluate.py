@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -8,8 +9,8 @@ from kg.evaluate import format_report, score
 
 
 def record(
-    mentions: list[tuple[str, int, int, str, str]], links: list[tuple[str, str, str]] = ()
-) -> dict[str, Any]:  # type: ignore[assignment]
+    mentions: Sequence[tuple[str, int, int, str, str]], links: Sequence[tuple[str, str, str]] = ()
+) -> dict[str, Any]:
     return {
         "id": "p",
         "title": "",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kg.graph import build_graph, summarise
 from kg.types import Evidence, Extraction, Link, Mention, Paper
 
@@ -7,8 +9,11 @@ EV = (Evidence("abstract", "s.", 0, 1, "test", "0", 0.9),)
 
 
 def ex(
-    pid: str, links: list[tuple[str, str, str]], mentions: list[tuple[str, str]] = (), aliases=()
-) -> Extraction:  # type: ignore[assignment]
+    pid: str,
+    links: Sequence[tuple[str, str, str]],
+    mentions: Sequence[tuple[str, str]] = (),
+    aliases: Sequence[tuple[str, str]] = (),
+) -> Extraction:
     return Extraction(
         Paper(pid, f"Title {pid}", "abstract"),
         tuple(Mention("abstract", 0, len(t), t, label) for t, label in mentions),

@@ -42,7 +42,9 @@ def _settled_twice() -> tuple[int, int, int, bool]:
     before = gc.get_freeze_count()
     settle_worker()
     once = gc.get_freeze_count()
-    made_since = [[] for _ in range(100)]  # tracked objects a second freeze would take too
+    made_since: list[list[int]] = [
+        [] for _ in range(100)
+    ]  # tracked objects a second freeze would take too
     settle_worker()
     assert made_since
     return before, once, gc.get_freeze_count(), steady_heap()

@@ -4,7 +4,7 @@ stored with the pipeline and rebuilt when the names change."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import spacy
@@ -96,7 +96,7 @@ def test_stored_patterns_of_other_names_are_not_used(nlp: Any, tmp_path: Path) -
     nlp.get_pipe("kg_gazetteer").to_disk(shipped)
     other = spacy.blank("en")
     other.tokenizer = nlp.tokenizer
-    component = other.add_pipe("kg_gazetteer", config={"path": str(tsv)})
+    component: Any = other.add_pipe("kg_gazetteer", config={"path": str(tsv)})
     component.from_disk(shipped)
     assert component.patterns == [("ORTH", "DATASET", ("QuasarBench",))]
     doc = component(other.make_doc("Results on QuasarBench and ImageNet."))
@@ -108,5 +108,5 @@ def test_stored_patterns_round_trip(nlp: Any, tmp_path: Path) -> None:
     gazetteer.to_disk(tmp_path)
     other = spacy.blank("en")
     other.tokenizer = nlp.tokenizer
-    copy = other.add_pipe("kg_gazetteer").from_disk(tmp_path)
+    copy = cast(Any, other.add_pipe("kg_gazetteer")).from_disk(tmp_path)
     assert copy._tries is not None and copy.patterns == gazetteer.patterns

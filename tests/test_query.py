@@ -9,7 +9,12 @@ import pytest
 from kg.query.sparql import Table, query, render
 
 EXAMPLES = sorted(
-    p for p in resources.files("kg").joinpath("query/examples").iterdir() if p.name.endswith(".rq")
+    (
+        p
+        for p in resources.files("kg").joinpath("query/examples").iterdir()
+        if p.name.endswith(".rq")
+    ),
+    key=lambda p: p.name,
 )
 
 

@@ -109,7 +109,7 @@ def test_store_answers_with_hostile_names(exported: tuple[nx.MultiDiGraph, Path]
     graph, out = exported
     table = query(out, "SELECT ?title WHERE { ?p a kg:Paper ; dcterms:title ?title }")
     assert not isinstance(table, bool)
-    assert sorted(row[0] for row in table.rows) == sorted(HOSTILE)
+    assert sorted(str(row[0]) for row in table.rows) == sorted(HOSTILE)
 
 
 @pytest.mark.parametrize("name", HOSTILE)

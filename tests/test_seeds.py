@@ -87,9 +87,12 @@ def test_turtle_conforms_to_shapes(seeds_graph: Path) -> None:
 @pytest.mark.parametrize("name", [f"{i}" for i in range(5)])
 def test_readme_queries_answer(seeds_graph: Path, name: str) -> None:
     path = sorted(
-        p
-        for p in resources.files("kg").joinpath("query/examples").iterdir()
-        if p.name.endswith(".rq")
+        (
+            p
+            for p in resources.files("kg").joinpath("query/examples").iterdir()
+            if p.name.endswith(".rq")
+        ),
+        key=lambda p: p.name,
     )[int(name)]
     result = query(seeds_graph, path.read_text())
     assert isinstance(result, Table) and result.rows, path.name
