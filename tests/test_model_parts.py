@@ -9,6 +9,7 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
+from kg.extract.admission import ModelAdmission
 from kg.extract.links import LinkClassifier
 from kg.extract.model_spans import spans_from_tags
 from kg.extract.resolve import choose
@@ -157,9 +158,7 @@ def with_model_span(
 
 def gap_mentions(doc: Any) -> list[tuple[str, str]]:
     """The mentions chosen with the shipped admission settings and the thresholds `GAP`."""
-    chosen = choose(
-        doc, model_labels=frozenset({"METHOD"}), model_names_only=True, gap_confidence=GAP
-    )
+    chosen = choose(doc, admission=ModelAdmission(frozenset({"METHOD"}), True, GAP))
     return [(m.text, m.label_) for m in chosen]
 
 

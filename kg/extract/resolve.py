@@ -135,15 +135,17 @@ POLICIES = {
 }
 
 
+# Every model span competes, and none only to fill a gap: choose's default.
+ADMIT_ALL = ModelAdmission(None, False, {})
+
+
 def choose(
     doc: Doc,
     policy: str = "longest",
-    model_labels: frozenset[str] | None = None,
-    model_names_only: bool = False,
-    gap_confidence: dict[str, float] | None = None,
+    admission: ModelAdmission = ADMIT_ALL,
     task_veto: float = 2.0,
 ) -> list[Span]:
-    """The mentions of `doc` under the policy of this module."""
+    """The mentions of `doc` under the policy of this module (`admission`: which model spans compete)."""
     chosen: list[Span] = []
     taken: set[int] = set()
     table = token_table(doc)
@@ -153,7 +155,6 @@ def choose(
     confidences = (
         doc.spans["kg_model"].attrs.get("confidence", []) if "kg_model" in doc.spans else []
     )
-    rule = ModelAdmission(model_labels, model_names_only, gap_confidence or {})
     ruled = [
         (s.start, s.end, s.label_)
         for name in ("kg_gazetteer", "kg_cues", "kg_abbrevs")
@@ -164,7 +165,7 @@ def choose(
         (
             c
             for c in _candidates(doc, groups, confidences)
-            if admit(c, text, rule, ruled) and not vetoed(c, outside)
+            if admit(c, text, admission, ruled) and not vetoed(c, outside)
         ),
         key=POLICIES[policy],
     )
@@ -283,22 +284,17 @@ class MentionResolver:
             )
         self.name = name
         self.policy = policy
-        # The labels the trained model may contribute (None: all of them).
-        self.model_labels = frozenset(model_labels) if model_labels is not None else None
-        # Accept only proper-looking model spans (`CoreGuard`, `SI2E`), not lower-case phrases.
-        self.model_names_only = model_names_only
-        # Per label, how sure the tagger must be of a span for it to fill a gap the rules leave.
-        self.gap_confidence = dict(gap_confidence)
+        # The labels the trained model may contribute (None: all of them), of those only
+        # proper-looking spans (`CoreGuard`, `SI2E`) if `model_names_only`, and per label
+        # how sure the tagger must be of any other span for it to fill a gap the rules leave.
+        self.admission = ModelAdmission(
+            frozenset(model_labels) if model_labels is not None else None,
+            model_names_only,
+            dict(gap_confidence),
+        )
         # Above 1: no veto (a pipeline without kg_tagger has no probabilities anyway).
         self.task_veto = task_veto
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["kg_mentions"] = choose(
-            doc,
-            self.policy,
-            self.model_labels,
-            self.model_names_only,
-            self.gap_confidence,
-            self.task_veto,
-        )
+        doc.spans["kg_mentions"] = choose(doc, self.policy, self.admission, self.task_veto)
         return doc
