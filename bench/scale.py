@@ -116,7 +116,7 @@ def run_size(size: int, cache: Path, dask: bool, extract_runs: bool) -> dict[str
     for name in ("graph", "rdf", "neo4j_csv", "cypher", "related"):
         r[name] = run_stage(name, work, "--papers", str(papers))
     extra = write_extra(size, cache, max(10, size // 100))
-    r["update"] = run_stage("update", work, "--extra", str(extra))
+    r["update"] = run_stage("update", work, "--extra", str(extra), "--workers", "2")
     r["summary"] = summary(r)
     return r
 

@@ -202,11 +202,13 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
 
 @stage
 def update(args: argparse.Namespace) -> dict[str, Any]:
-    """`kg build --update` of the e2e graph with the extra papers (Turtle + N-Triples)."""
+    """`kg build --update` of the e2e graph with the extra papers (Turtle + N-Triples, `--workers`)."""
     from kg.build import build
 
     seconds, report = timed(
-        lambda: build([args.extra], args.work / "e2e", exporters=RDF, update=True)
+        lambda: build(
+            [args.extra], args.work / "e2e", workers=args.workers, exporters=RDF, update=True
+        )
     )
     return {
         "papers": report.read.papers,

@@ -47,7 +47,27 @@ def prefixed(prefix: bytes) -> tuple[bytes, bytes]:
 
 
 def find(buf: Buffer, layout: Layout, start: int, end: int, key: bytes) -> int:
-    """The start of the first unit whose key is `key` or after it (`end` if none)."""
+    """The start of the first unit at or after `start` whose key is `key` or after it (`end` if none).
+
+    A galloping search (Bentley & Yao 1976): the unit at `start`, then probes at `start` +
+    1 KiB, 2 KiB, 4 KiB, … until one reaches a unit of `key` or after, then a binary search
+    below it. Changes come in key order and each search starts where the last ended, so a
+    change near the last costs a few probes, not a search of the whole file.
+    """
+    first = layout.unit(buf, start, end)
+    if first >= end or layout.key(buf, first) >= key:
+        return first
+    lo, step = first + 1, 1024
+    while lo + step < end:
+        u = layout.unit(buf, lo + step, end)
+        if u >= end or layout.key(buf, u) >= key:
+            return _bisect(buf, layout, lo, u, key)
+        lo, step = u + 1, step * 2  # no unit of `key` or after up to `u`
+    return _bisect(buf, layout, lo, end, key)
+
+
+def _bisect(buf: Buffer, layout: Layout, start: int, end: int, key: bytes) -> int:
+    """`find` by binary search, where `end` is the file's end or a unit of `key` or after."""
     lo, hi = start, end
     while lo < hi:
         mid = (lo + hi) // 2
@@ -87,10 +107,11 @@ def splice(
             start, end = layout.body(buf)
             cur = 0
             for low, kind, high, text in _changes(drops, blocks, layout):
-                at = max(cur, find(buf, layout, start, end, low))
+                # Units before `cur` are settled: the search starts at the first after it.
+                at = find(buf, layout, max(cur, start), end, low)
                 _copy(source, out, cur, at)
                 if kind == 0:
-                    cur = max(at, find(buf, layout, start, end, high))
+                    cur = find(buf, layout, at, end, high)
                 else:
                     out.write(text.encode("utf-8"))
                     cur = at
