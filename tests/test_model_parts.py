@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 import spacy
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from kg.extract.admission import ModelAdmission
 from kg.extract.links import LinkClassifier
-from kg.extract.model_spans import spans_from_tags
+from kg.extract.model_spans import spans_from_tags, whole_words
 from kg.extract.resolve import choose
 from kg.registry import load_builtins
 
@@ -32,6 +32,29 @@ def test_bio_tags_decode_to_spans(blank: Any) -> None:
     assert [(s.text, s.label_) for s in spans_from_tags(doc)] == [
         ("Graph Neural Networks", "METHOD"),
         ("Cora", "DATASET"),
+    ]
+
+
+def test_model_spans_with_an_edge_at_a_hyphen_take_the_whole_word(blank: Any) -> None:
+    words = ["Our", "ArmoRM", "-", "Llama3", "-", "8B", ",", "an", "MCTS", "-", "based", "Llama"]
+    words += ["-", "3", "-", "Physician", "(", "Top", "-", "K", ")"]
+    spaces = [True, False, False, False, False, False, True, True, False, False, True, False]
+    spaces += [False, False, False, False, False, False, False, False, False]
+    doc = Doc(blank.vocab, words=words, spaces=spaces)
+    tagged = [
+        Span(doc, 1, 2, label="METHOD"),  # ArmoRM: ends at a letter, stays
+        Span(doc, 4, 6, label="METHOD"),  # -8B
+        Span(doc, 2, 6, label="METHOD"),  # -Llama3-8B: the same word again
+        Span(doc, 8, 9, label="METHOD"),  # MCTS of MCTS-based: stays
+        Span(doc, 11, 15, label="METHOD"),  # Llama-3-: not past the word into "("
+        Span(doc, 18, 20, label="METRIC"),  # -K: not past the word into ")"
+    ]
+    assert [(s.text, s.label_) for s in whole_words(doc, tagged)] == [
+        ("ArmoRM", "METHOD"),
+        ("ArmoRM-Llama3-8B", "METHOD"),
+        ("MCTS", "METHOD"),
+        ("Llama-3-Physician", "METHOD"),
+        ("Top-K", "METRIC"),
     ]
 
 

@@ -94,6 +94,41 @@ def spans_from_tags(doc: Doc) -> list[Span]:
     return spans
 
 
+def whole_words(doc: Doc, spans: list[Span]) -> list[Span]:
+    """`spans` with an edge at a hyphen moved out to the end of its word (`-8B` of
+    `ArmoRM-Llama3-8B`, `Llama-3-` of `Llama-3-Physician`), in order, without repeats.
+
+    The tagger tags the pieces of a hyphenated word one by one, and no name starts or
+    ends with a hyphen; an edge at a letter (`MCTS` of `MCTS-based`) stays where it is.
+    """
+    size = len(doc)
+    seen: set[tuple[int, int, str]] = set()
+    found: list[Span] = []
+
+    def joined(a: int, b: int) -> bool:  # tokens a and b = a + 1 are pieces of one word
+        return not doc[a].whitespace_ and all(
+            doc[k].text == "-" or doc[k].text.isalnum() for k in (a, b)
+        )
+
+    for span in spans:
+        start, end = span.start, span.end
+        if doc[start].text == "-":
+            while start > 0 and joined(start - 1, start):
+                start -= 1
+        if doc[end - 1].text == "-":
+            while end < size and joined(end - 1, end):
+                end += 1
+        key = (start, end, span.label_)
+        if key not in seen:
+            seen.add(key)
+            found.append(
+                span
+                if (start, end) == (span.start, span.end)
+                else Span(doc, start, end, label=span.label_)
+            )
+    return found
+
+
 def _tagged(tags: Any, outside: int) -> tuple[list[int], list[int]]:
     """Positions and tag ids of the tokens whose tag is neither `O` nor empty."""
     where = ((tags != outside) & (tags != 0)).nonzero()[0]
@@ -116,7 +151,7 @@ def model_spans(doc: Doc) -> Doc:
 
     The group's `attrs["confidence"]` holds each span's confidence (`span_confidences`).
     """
-    spans = spans_from_tags(doc) if doc.has_annotation("TAG") else list(doc.ents)
+    spans = whole_words(doc, spans_from_tags(doc) if doc.has_annotation("TAG") else list(doc.ents))
     doc.spans["kg_model"] = spans
     doc.spans["kg_model"].attrs["confidence"] = span_confidences(doc, spans)
     return doc
