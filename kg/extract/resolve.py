@@ -28,6 +28,7 @@ another component found the short form); `id_` names the component the mention c
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -45,6 +46,7 @@ from kg.extract.admission import (
 from kg.extract.names import GENERIC_PHRASES
 from kg.extract.pairs import coined_pairs, pair_labels
 from kg.extract.tokens import token_table
+from kg.ids import fold
 
 PRIORITY = {"kg_urls": 0, "kg_model": 1, "kg_cues": 2, "kg_abbrevs": 3, "kg_gazetteer": 4}
 
@@ -195,8 +197,33 @@ def choose(
                 span_id=c.source,
             )
         )
+    listed = {fold(s.text) for s in groups["kg_gazetteer"] if s.label_ == "METHOD"}
+    chosen = data_kind_wins(doc, chosen, listed)
     chosen.extend(_propagate(doc, text, chosen, taken))
     return sorted(chosen, key=lambda s: s.start)
+
+
+def data_kind_wins(doc: Doc, chosen: list[Span], methods: set[str]) -> list[Span]:
+    """One kind per name in a paper: a name chosen as a METHOD somewhere and as a dataset or
+    benchmark elsewhere is data everywhere, unless the gazetteer lists it as a METHOD
+    (`methods`, by `kg.ids.fold` key). METHOD is the default kind of an unknown name, while
+    a data kind comes from a data word around it ("we release KITAB, a dataset")."""
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    for s in chosen:
+        kinds[fold(s.text)][s.label_] += 1
+    data = {
+        key: max(("DATASET", "BENCHMARK"), key=lambda k: counts[k])
+        for key, counts in kinds.items()
+        if "METHOD" in counts and (counts["DATASET"] or counts["BENCHMARK"]) and key not in methods
+    }
+    if not data:
+        return chosen
+    return [
+        Span(doc, s.start, s.end, label=label, kb_id=canonical_name(label, s.kb_id_), span_id=s.id_)
+        if s.label_ == "METHOD" and (label := data.get(fold(s.text), ""))
+        else s
+        for s in chosen
+    ]
 
 
 # Nouns a task phrase can modify, as in "dense retrieval models" or "supervised learning
