@@ -7,7 +7,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from kg.extract.pairs import pair_labels
-from kg.extract.resolve import data_kind_wins, no_name
+from kg.extract.resolve import no_name, one_kind
 
 
 def pair(words: list[str], long: tuple[int, int], short: tuple[int, int]) -> list[Span]:
@@ -82,21 +82,25 @@ def test_names_with_digits_stay_names(text: str) -> None:
     assert not no_name(text)
 
 
-def test_a_name_chosen_as_data_somewhere_is_data_everywhere_unless_listed_as_a_method() -> None:
-    words = ["KITAB", "is", "a", "dataset", ";", "KITAB", "and", "GPT-4", "and", "Kitab", "GPT-4"]
+def test_a_name_takes_one_kind_per_paper_where_the_gazetteer_does_not_list_it_otherwise() -> None:
+    words = ["KITAB", "KITAB", "Kitab", "GPT-4", "GPT-4", "GZSL", "GZSL", "Entropy", "Entropy"]
+    words += ["ICL", "ICL", "Tool"]
     doc = Doc(spacy.blank("en").vocab, words=words)
-    chosen = [
-        Span(doc, 0, 1, label="DATASET", kb_id="KITAB"),
-        Span(doc, 5, 6, label="METHOD", kb_id="KITAB"),
-        Span(doc, 7, 8, label="METHOD", kb_id="GPT-4"),
-        Span(doc, 9, 10, label="METHOD", kb_id="Kitab"),  # another spelling, one name
-        Span(doc, 10, 11, label="BENCHMARK", kb_id="GPT-4"),
-    ]
-    kinds = [(s.text, s.label_) for s in data_kind_wins(doc, chosen, {"gpt4"})]
-    assert kinds == [
-        ("KITAB", "DATASET"),
-        ("KITAB", "DATASET"),
-        ("GPT-4", "METHOD"),  # the gazetteer lists it as a METHOD: each mention keeps its kind
-        ("Kitab", "DATASET"),
-        ("GPT-4", "BENCHMARK"),
+    labels = ["DATASET", "METHOD", "METHOD", "METHOD", "BENCHMARK", "TASK", "BENCHMARK"]
+    labels += ["TASK", "METHOD", "TASK", "METHOD", "METHOD"]
+    chosen = [Span(doc, i, i + 1, label=label, kb_id=words[i]) for i, label in enumerate(labels)]
+    listed = {("gpt4", "METHOD"), ("icl", "TASK")}
+    assert [s.label_ for s in one_kind(doc, chosen, listed)] == [
+        "DATASET",  # a data word named it: data everywhere
+        "DATASET",
+        "DATASET",  # another spelling of the same name
+        "METHOD",  # listed as a METHOD: that mention keeps its kind
+        "BENCHMARK",
+        "TASK",  # a task, measured on "GZSL benchmarks"
+        "TASK",
+        "METHOD",  # a coined method, read as a task by its head word elsewhere
+        "METHOD",
+        "TASK",  # listed as a TASK
+        "METHOD",
+        "METHOD",  # one kind only: unchanged
     ]

@@ -197,33 +197,52 @@ def choose(
                 span_id=c.source,
             )
         )
-    listed = {fold(s.text) for s in groups["kg_gazetteer"] if s.label_ == "METHOD"}
-    chosen = data_kind_wins(doc, chosen, listed)
+    listed = {(fold(s.text), _kind(s.label_)) for s in groups["kg_gazetteer"]}
+    chosen = one_kind(doc, chosen, listed)
     chosen.extend(_propagate(doc, text, chosen, taken))
     return sorted(chosen, key=lambda s: s.start)
 
 
-def data_kind_wins(doc: Doc, chosen: list[Span], methods: set[str]) -> list[Span]:
-    """One kind per name in a paper: a name chosen as a METHOD somewhere and as a dataset or
-    benchmark elsewhere is data everywhere, unless the gazetteer lists it as a METHOD
-    (`methods`, by `kg.ids.fold` key). METHOD is the default kind of an unknown name, while
-    a data kind comes from a data word around it ("we release KITAB, a dataset")."""
+# Which kind a name takes when a paper's mentions give it two: a data word or a task cue
+# says more than METHOD, the default kind of an unknown name; a data word after a task
+# ("GZSL benchmarks") names where the task is measured, not a dataset.
+_WINNER = {
+    frozenset({"METHOD", "DATA"}): "DATA",
+    frozenset({"TASK", "DATA"}): "TASK",
+    frozenset({"METHOD", "TASK"}): "METHOD",
+}
+
+
+def _kind(label: str) -> str:
+    return "DATA" if label in ("DATASET", "BENCHMARK") else label
+
+
+def one_kind(doc: Doc, chosen: list[Span], listed: set[tuple[str, str]]) -> list[Span]:
+    """One kind per name in a paper, where its mentions were chosen with two (`_WINNER`); a
+    mention keeps its kind where the gazetteer lists the name with it (`listed`: `kg.ids.fold`
+    key and kind)."""
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     for s in chosen:
         kinds[fold(s.text)][s.label_] += 1
-    data = {
-        key: max(("DATASET", "BENCHMARK"), key=lambda k: counts[k])
-        for key, counts in kinds.items()
-        if "METHOD" in counts and (counts["DATASET"] or counts["BENCHMARK"]) and key not in methods
-    }
-    if not data:
+    relabel: dict[str, str] = {}
+    for key, counts in kinds.items():
+        winner = _WINNER.get(frozenset(_kind(label) for label in counts))
+        if winner == "DATA":
+            relabel[key] = max(("DATASET", "BENCHMARK"), key=lambda k: counts[k])
+        elif winner is not None:
+            relabel[key] = winner
+    if not relabel:
         return chosen
-    return [
-        Span(doc, s.start, s.end, label=label, kb_id=canonical_name(label, s.kb_id_), span_id=s.id_)
-        if s.label_ == "METHOD" and (label := data.get(fold(s.text), ""))
-        else s
-        for s in chosen
-    ]
+    spans = []
+    for s in chosen:
+        key = fold(s.text)
+        label = relabel.get(key, s.label_)
+        if _kind(label) == _kind(s.label_) or (key, _kind(s.label_)) in listed:
+            spans.append(s)
+        else:
+            name = canonical_name(label, s.kb_id_)
+            spans.append(Span(doc, s.start, s.end, label=label, kb_id=name, span_id=s.id_))
+    return spans
 
 
 # Nouns a task phrase can modify, as in "dense retrieval models" or "supervised learning
