@@ -81,7 +81,8 @@ def admit(
     )
 
 
-def _kind(label: str) -> str:
+def kind(label: str) -> str:
+    """A label with DATASET and BENCHMARK taken as one kind, DATA."""
     return "DATA" if label in ("DATASET", "BENCHMARK") else label
 
 
@@ -94,7 +95,7 @@ def _within(span: tuple[int, int, str], candidate: Candidate) -> bool:
     return (
         inside
         and end - start < candidate.end - candidate.start
-        and _kind(label) == _kind(candidate.label)
+        and kind(label) == kind(candidate.label)
     )
 
 

@@ -40,6 +40,7 @@ from kg.extract.admission import (
     Candidate,
     ModelAdmission,
     admit,
+    kind,
     outside_tokens,
     vetoed,
 )
@@ -197,7 +198,7 @@ def choose(
                 span_id=c.source,
             )
         )
-    listed = {(fold(s.text), _kind(s.label_)) for s in groups["kg_gazetteer"]}
+    listed = {(fold(s.text), kind(s.label_)) for s in groups["kg_gazetteer"]}
     chosen = one_kind(doc, chosen, listed)
     chosen.extend(_propagate(doc, text, chosen, taken))
     return sorted(chosen, key=lambda s: s.start)
@@ -213,20 +214,17 @@ _WINNER = {
 }
 
 
-def _kind(label: str) -> str:
-    return "DATA" if label in ("DATASET", "BENCHMARK") else label
-
-
 def one_kind(doc: Doc, chosen: list[Span], listed: set[tuple[str, str]]) -> list[Span]:
     """One kind per name in a paper, where its mentions were chosen with two (`_WINNER`); a
     mention keeps its kind where the gazetteer lists the name with it (`listed`: `kg.ids.fold`
     key and kind)."""
+    keys = [fold(s.text) for s in chosen]
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
-    for s in chosen:
-        kinds[fold(s.text)][s.label_] += 1
+    for key, s in zip(keys, chosen, strict=True):
+        kinds[key][s.label_] += 1
     relabel: dict[str, str] = {}
     for key, counts in kinds.items():
-        winner = _WINNER.get(frozenset(_kind(label) for label in counts))
+        winner = _WINNER.get(frozenset(kind(label) for label in counts))
         if winner == "DATA":
             relabel[key] = max(("DATASET", "BENCHMARK"), key=lambda k: counts[k])
         elif winner is not None:
@@ -234,10 +232,9 @@ def one_kind(doc: Doc, chosen: list[Span], listed: set[tuple[str, str]]) -> list
     if not relabel:
         return chosen
     spans = []
-    for s in chosen:
-        key = fold(s.text)
+    for key, s in zip(keys, chosen, strict=True):
         label = relabel.get(key, s.label_)
-        if _kind(label) == _kind(s.label_) or (key, _kind(s.label_)) in listed:
+        if kind(label) == kind(s.label_) or (key, kind(s.label_)) in listed:
             spans.append(s)
         else:
             name = canonical_name(label, s.kb_id_)
