@@ -28,6 +28,12 @@ def title_method(nlp: Any, title: str) -> list[str]:
             "Keyword-Guided Neural Conversational Model",
             "Keyword-Guided Neural Conversational Model",
         ),
+        # The method starts after an opening word such as "Improving" or "Unlocking".
+        (
+            "Improving Knowledge Distillation via Regularizing Feature Norm",
+            "Knowledge Distillation",
+        ),
+        ("Unlocking Slot Attention by Changing Optimal Transport Costs", "Slot Attention"),
     ],
 )
 def test_a_title_opening_with_a_technique_names_a_method(nlp: Any, title: str, method: str) -> None:
@@ -54,3 +60,11 @@ def test_an_unlisted_title_method_is_the_papers_proposal(nlp: Any) -> None:
     assert ("proposes", "METHOD", "Adaptive Confidence Smoothing") in {
         (link.relation, link.label, link.entity) for link in ex.links
     }
+
+
+def test_a_title_opening_word_before_a_colon_is_no_lead_name(nlp: Any) -> None:
+    title = "Beyond Reverse KL: Generalizing Direct Preference Optimization"
+    doc = nlp(doc_text(Paper("p", title, "We study it.")))
+    assert [s.text for s in doc.spans["kg_cues"] if s.kb_id_ == "title"] == []
+    doc = nlp(doc_text(Paper("p", "KITAB: Evaluating LLMs", "We study it.")))
+    assert [s.text for s in doc.spans["kg_cues"] if s.kb_id_ == "title"] == ["KITAB"]

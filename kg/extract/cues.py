@@ -17,7 +17,7 @@ from kg.extract.data_cues import data_names
 from kg.extract.pairs import label_from_head
 from kg.extract.shapes import is_name_token, label_from_context, name_run, strongly_named
 from kg.extract.task_cues import phrase_tasks, title_tasks
-from kg.extract.title_methods import title_methods
+from kg.extract.title_methods import OPENERS, title_methods
 from kg.extract.tokens import TokenTable, title_break, token_table
 
 NAMING = frozenset({"named", "called", "dubbed", "termed", "coined", "namely", "nicknamed"})
@@ -62,6 +62,8 @@ def _title_name(t: TokenTable, title_end: int) -> int | None:
     if colon is None or colon == 0 or colon > 6:
         return None
     words = [t.texts[i] for i in range(colon) if not t.punct[i]]
+    if words[0].lower() in OPENERS:
+        return None  # "Beyond Reverse KL: …" names no method of its own
     if len(words) > 3 or not all(is_name_token(w) for w in words):
         return None
     if len(words) > 1 and not any(strongly_named(w) for w in words):

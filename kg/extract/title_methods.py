@@ -29,17 +29,24 @@ _STOP_WORDS = """
     without is are can meets and or of at into
 """
 _STOPS = frozenset(_STOP_WORDS.split())
+# Words a title opens with before its subject: "Improving Knowledge Distillation via …",
+# "Beyond Reverse KL: …". The method starts after them.
+_OPENERS = """
+    improving unlocking rethinking revisiting boosting enhancing exploring leveraging
+    bridging unleashing understanding towards toward beyond
+"""
+OPENERS = frozenset(_OPENERS.split())
 
 
-def _opening_run(t: TokenTable, title_end: int) -> int:
-    """The end of the title's opening run of capitalised words (0 when there is none)."""
-    end = 0
+def _opening_run(t: TokenTable, title_end: int, start: int = 0) -> int:
+    """The end of the title's run of capitalised words from `start` (`start` when there is none)."""
+    end = start
     while end < title_end:
         text = t.texts[end]
-        if text == "-" and end > 0 and not t.spaced[end - 1]:
+        if text == "-" and end > start and not t.spaced[end - 1]:
             end += 1  # inside a hyphenated word: `Pruning-aware`
             continue
-        hyphen_part = end > 0 and t.texts[end - 1] == "-" and not t.spaced[end - 1]
+        hyphen_part = end > start and t.texts[end - 1] == "-" and not t.spaced[end - 1]
         if t.punct[end] or text.lower() in _STOPS and not hyphen_part:
             break
         if not (text[0].isupper() or text[0].isdigit() or hyphen_part):
@@ -55,12 +62,13 @@ def title_methods(
 
     `taken` maps the bounds of the gazetteer's spans to their labels.
     """
-    end = _opening_run(t, title_end)
-    starts = [i for i in range(end) if i == 0 or t.spaced[i - 1]]  # where each word starts
+    first = 1 if title_end and t.lowers[0] in OPENERS else 0
+    end = _opening_run(t, title_end, first)
+    starts = [i for i in range(first, end) if i == first or t.spaced[i - 1]]  # word starts
     if len(starts) < 2 or t.span_text(starts[-1], end).lower() not in METHOD_HEADS:
         return []
     if end < title_end and not (t.texts[end] == ":" or t.lowers[end] in _STOPS):
         return []  # the run stops inside a sentence-like title, not before its topic
-    if any(label != "METHOD" for (s, _), label in taken.items() if s < end):
+    if any(label != "METHOD" for (s, _), label in taken.items() if first <= s < end):
         return []
-    return [Span(doc, 0, end, label="METHOD", kb_id="title_method")]
+    return [Span(doc, first, end, label="METHOD", kb_id="title_method")]
