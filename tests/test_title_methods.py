@@ -68,3 +68,10 @@ def test_a_title_opening_word_before_a_colon_is_no_lead_name(nlp: Any) -> None:
     assert [s.text for s in doc.spans["kg_cues"] if s.kb_id_ == "title"] == []
     doc = nlp(doc_text(Paper("p", "KITAB: Evaluating LLMs", "We study it.")))
     assert [s.text for s in doc.spans["kg_cues"] if s.kb_id_ == "title"] == ["KITAB"]
+
+
+@pytest.mark.parametrize("title", ['"": A Study of Things', "--: A Study", "...: Things"])
+def test_a_title_with_only_punctuation_before_its_colon_is_read(nlp: Any, title: str) -> None:
+    doc = nlp(doc_text(Paper("p", title, "We study it.")))  # no IndexError
+    lead = title.partition(":")[0]
+    assert [s.text for s in doc.spans["kg_cues"] if s.kb_id_ == "title"] == [lead]

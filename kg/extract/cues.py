@@ -62,7 +62,7 @@ def _title_name(t: TokenTable, title_end: int) -> int | None:
     if colon is None or colon == 0 or colon > 6:
         return None
     words = [t.texts[i] for i in range(colon) if not t.punct[i]]
-    if words[0].lower() in OPENERS:
+    if words and words[0].lower() in OPENERS:
         return None  # "Beyond Reverse KL: …" names no method of its own
     if len(words) > 3 or not all(is_name_token(w) for w in words):
         return None
