@@ -89,7 +89,8 @@ def test_a_name_takes_one_kind_per_paper_where_the_gazetteer_does_not_list_it_ot
     labels = ["DATASET", "METHOD", "METHOD", "METHOD", "BENCHMARK", "TASK", "BENCHMARK"]
     labels += ["TASK", "METHOD", "TASK", "METHOD", "METHOD"]
     chosen = [Span(doc, i, i + 1, label=label, kb_id=words[i]) for i, label in enumerate(labels)]
-    listed = {("gpt4", "METHOD"), ("icl", "TASK")}
+    # The gazetteer lists GPT-4 as a METHOD and ICL as a TASK.
+    listed = [Span(doc, 3, 4, label="METHOD"), Span(doc, 9, 10, label="TASK")]
     assert [s.label_ for s in one_kind(doc, chosen, listed)] == [
         "DATASET",  # a data word named it: data everywhere
         "DATASET",

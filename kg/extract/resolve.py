@@ -198,8 +198,7 @@ def choose(
                 span_id=c.source,
             )
         )
-    listed = {(fold(s.text), kind(s.label_)) for s in groups["kg_gazetteer"]}
-    chosen = one_kind(doc, chosen, listed)
+    chosen = one_kind(doc, chosen, groups["kg_gazetteer"])
     chosen.extend(_propagate(doc, text, chosen, taken))
     return sorted(chosen, key=lambda s: s.start)
 
@@ -214,10 +213,9 @@ _WINNER = {
 }
 
 
-def one_kind(doc: Doc, chosen: list[Span], listed: set[tuple[str, str]]) -> list[Span]:
+def one_kind(doc: Doc, chosen: list[Span], gazetteer: list[Span]) -> list[Span]:
     """One kind per name in a paper, where its mentions were chosen with two (`_WINNER`); a
-    mention keeps its kind where the gazetteer lists the name with it (`listed`: `kg.ids.fold`
-    key and kind)."""
+    mention keeps its kind where the gazetteer's spans (`gazetteer`) give the name that kind."""
     keys = [fold(s.text) for s in chosen]
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     for key, s in zip(keys, chosen, strict=True):
@@ -229,8 +227,9 @@ def one_kind(doc: Doc, chosen: list[Span], listed: set[tuple[str, str]]) -> list
             relabel[key] = max(("DATASET", "BENCHMARK"), key=lambda k: counts[k])
         elif winner is not None:
             relabel[key] = winner
-    if not relabel:
+    if not relabel:  # nearly every paper: nothing to look up
         return chosen
+    listed = {(fold(s.text), kind(s.label_)) for s in gazetteer}
     spans = []
     for key, s in zip(keys, chosen, strict=True):
         label = relabel.get(key, s.label_)
