@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from kg.extract.gazetteer import spelling_keys
 from kg.extract.names import load_gazetteer
 from kg.extract.phrases import build_tries, compile_patterns, find, pattern_doc, variants
 
@@ -87,6 +88,16 @@ def test_the_shipped_patterns_are_those_of_the_shipped_names() -> None:
     gazetteer = nlp.get_pipe("kg_gazetteer")
     assert gazetteer._tries is not None  # loaded with the pipeline, not compiled at first use
     assert gazetteer.patterns == compile_patterns(nlp, load_gazetteer(None))
+    assert gazetteer._spellings == spelling_keys(load_gazetteer(None))  # stored too
+
+
+def test_the_loaded_tokenizer_is_the_one_the_config_makes() -> None:
+    from kg.extract.pipeline import build_pipeline, load_pipeline
+
+    text = "Code: https://github.com/a/b. We use (GNN)-based U.S. models, e.g. BERT's."
+    made = [t.text for t in build_pipeline().make_doc(text)]
+    assert [t.text for t in load_pipeline().make_doc(text)] == made
+    assert "GNN" in made and "https://github.com/a/b" in made
 
 
 def test_stored_patterns_of_other_names_are_not_used(nlp: Any, tmp_path: Path) -> None:
@@ -99,6 +110,7 @@ def test_stored_patterns_of_other_names_are_not_used(nlp: Any, tmp_path: Path) -
     component: Any = other.add_pipe("kg_gazetteer", config={"path": str(tsv)})
     component.from_disk(shipped)
     assert component.patterns == [("ORTH", "DATASET", ("QuasarBench",))]
+    assert component.spellings == {"quasarbench": "DATASET"}  # not the stored ones
     doc = component(other.make_doc("Results on QuasarBench and ImageNet."))
     assert [(s.text, s.label_) for s in doc.spans["kg_gazetteer"]] == [("QuasarBench", "DATASET")]
 

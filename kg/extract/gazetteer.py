@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -89,14 +90,24 @@ class GazetteerMatcher:
         self.name = name
         self.nlp = nlp
         self.pairs = load_gazetteer(path)
-        self.spellings = spelling_keys(self.pairs)
         self.digest = source_digest(self.pairs)
         self._patterns: list[Pattern] | None = None
+        self._stored: list[list[Any]] | None = None  # patterns as read, made tuples on demand
         self._tries: dict[str, Trie] | None = None
+        self._spellings: dict[str, str] | None = None
+
+    @property
+    def spellings(self) -> dict[str, str]:
+        """`spelling_keys` of the names (made now if neither made nor loaded yet)."""
+        if self._spellings is None:
+            self._spellings = spelling_keys(self.pairs)
+        return self._spellings
 
     @property
     def patterns(self) -> list[Pattern]:
         """The compiled patterns (compiled now if neither compiled nor loaded yet)."""
+        if self._patterns is None and self._stored is not None:
+            self._patterns = [(attr, label, tuple(words)) for attr, label, words in self._stored]
         if self._patterns is None:
             self._patterns = compile_patterns(self.nlp, self.pairs)
         return self._patterns
@@ -122,7 +133,7 @@ class GazetteerMatcher:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         patterns = [[attr, label, list(words)] for attr, label, words in self.patterns]
-        data = {"source": self.digest, "patterns": patterns}
+        data = {"source": self.digest, "patterns": patterns, "spellings": self.spellings}
         (path / "patterns.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> GazetteerMatcher:
@@ -131,8 +142,9 @@ class GazetteerMatcher:
         if file.exists():
             data = json.loads(file.read_text(encoding="utf-8"))
             if data.get("source") == self.digest:
-                stored = data["patterns"]
-                self._patterns = [(attr, label, tuple(words)) for attr, label, words in stored]
-                # Built here, in the process that loads, for forked workers to share.
-                self._tries = build_tries(stored)
+                # Only the tries are needed to match: built here, in the process that
+                # loads, for forked workers to share; the patterns stay as read.
+                self._stored = data["patterns"]
+                self._tries = build_tries(self._stored)
+                self._spellings = data.get("spellings")  # absent in older pipelines
         return self
