@@ -144,7 +144,7 @@ class GazetteerMatcher:
             if data.get("source") == self.digest:
                 # Only the tries are needed to match: built here, in the process that
                 # loads, for forked workers to share; the patterns stay as read.
-                self._stored = data["patterns"]
-                self._tries = build_tries(self._stored)
+                self._stored = stored = data["patterns"]
+                self._tries = build_tries(stored)
                 self._spellings = data.get("spellings")  # absent in older pipelines
         return self
