@@ -55,6 +55,40 @@ def test_the_model_s_label_of_a_pair_s_short_form_yields_to_the_pair_s(nlp: Any)
     assert ("SGG", "METHOD") not in labels
 
 
+def test_a_listed_method_s_kind_beats_the_model_s_for_its_pair(nlp: Any) -> None:
+    from kg.extract.pipeline import doc_text
+    from kg.types import Paper
+
+    text = "We analyse them with Principal Component Analysis (PCA). PCA shows a trend."
+    doc = nlp.make_doc(doc_text(Paper("p", "A Study", text)))
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+        if "kg_abbrevs" in doc.spans and "kg_model" not in doc.spans:
+            # The model reads the long form as a TASK (its head word, "Analysis").
+            long = next(s for s in doc.spans["kg_abbrevs"] if s.label_ == "LONG")
+            doc.spans["kg_model"] = [Span(doc, long.start, long.end, label="TASK")]
+    labels = {(m.text, m.label_) for m in doc.spans["kg_mentions"]}
+    assert labels == {("Principal Component Analysis", "METHOD"), ("PCA", "METHOD")}
+
+
+def test_a_coined_pair_is_a_method_also_where_a_listed_task_grew_into_its_long_form(
+    nlp: Any,
+) -> None:
+    from kg.extract.pipeline import doc_text
+    from kg.types import Paper
+
+    text = (
+        "We also propose Generation-augmented Representation Learning (GRL), "
+        "a novel fine-tuning method."
+    )
+    doc = nlp(doc_text(Paper("p", "A Study", text)))
+    grown = [s for s in doc.spans["kg_gazetteer"] if s.kb_id_ == "grown"]
+    assert [s.text for s in grown] == ["Generation-augmented Representation Learning"]
+    labels = {(m.text, m.label_) for m in doc.spans["kg_mentions"]}
+    assert ("GRL", "METHOD") in labels
+    assert ("Generation-augmented Representation Learning", "METHOD") in labels
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -75,6 +75,15 @@ def respelled(doc: Doc, keys: dict[str, str]) -> list[Span]:
     return found
 
 
+def grown(doc: Doc, span: Span) -> Span:
+    """`growth.grow` of a matched name, marked `kb_id_ == "grown"` if it grew (no longer
+    exactly a listed name: "Generation-augmented Representation Learning")."""
+    bigger = grow(doc, span)
+    if bigger is span:
+        return span
+    return Span(doc, bigger.start, bigger.end, label=bigger.label_, kb_id="grown")
+
+
 @Language.factory("kg_gazetteer", default_config={"path": None})
 class GazetteerMatcher:
     """Adds the longest known names to `doc.spans["kg_gazetteer"]`, labelled by the list.
@@ -118,7 +127,7 @@ class GazetteerMatcher:
         t = token_table(doc)
         body = title_start(t)
         spans = [
-            grow(doc, Span(doc, start, end, label=label))
+            grown(doc, Span(doc, start, end, label=label))
             for trie, words in ((self._tries["ORTH"], t.texts), (self._tries["LOWER"], t.lowers))
             for label, start, end in find(trie, words)
             if label not in ("DATASET", "BENCHMARK")

@@ -12,11 +12,13 @@ The policy, applied in order:
    Among the candidates the longest span wins; on equal length the source with
    the higher priority wins: trained model > naming cue or title name > abbreviation
    pair > gazetteer.
-3. An abbreviation pair takes the label a component gives its long form; else the label
+3. An abbreviation pair takes the label a component gives its long form (a listed
+   METHOD's kind before the model's, the model's before the other rules'); else the label
    a rule (gazetteer, cue) gives its short form; else the label its long form's head word
    implies (`… detection` → TASK, `… dataset` → DATASET, `… score` → METRIC); else METHOD.
-   A pair the paper coins is its METHOD even when its head word says TASK. The model's and
-   a naming cue's default METHOD on a pair's short or long form yield to the pair's label.
+   A pair the paper coins is its METHOD even when its head word or a listed task grown
+   into its long form says TASK. The model's and a naming cue's default METHOD on a
+   pair's short or long form yield to the pair's label.
 4. A model METHOD span that a data or metric word marks takes that word's label.
 5. Generic phrases (ANNOTATION.md rule 1 and 8) and spans that cannot be names (numbers,
    fractions, sizes, versions, licences, comparisons) are dropped.
@@ -66,9 +68,19 @@ def _candidates(
         for s in groups["kg_cues"]
         if s.kb_id_ != "data" or (s.start, s.end) not in listed
     )
+    # The model's label beats a naming cue's default and a listed name's kind, except a
+    # listed METHOD's: `Principal Component Analysis` read as a TASK by its head word.
+    # (The lists' TASKs lose: `Masked Language Modeling` is a Papers-with-Code task.)
     known = ruled | {(s.start, s.end): s.label_ for s in groups["kg_model"]}
+    known.update(
+        ((s.start, s.end), s.label_) for s in groups["kg_gazetteer"] if s.label_ == "METHOD"
+    )
+    # A listed TASK grown over the words before it is no longer exactly listed, so a pair
+    # the paper coins on it is its METHOD ("we propose Generation-augmented Representation
+    # Learning (GRL)").
     abbrevs = groups["kg_abbrevs"]
-    labelled = pair_labels(abbrevs, known, ruled, listed, coined_pairs(doc, abbrevs))
+    exact = {(s.start, s.end) for s in groups["kg_gazetteer"] if s.kb_id_ != "grown"}
+    labelled = pair_labels(abbrevs, known, ruled, exact, coined_pairs(doc, abbrevs))
     text = token_table(doc).text
     long_forms = {s.kb_id_: text[s.start_char : s.end_char] for s in abbrevs if s.label_ == "LONG"}
     # A short form found by another component (a title's lead name `LoL: …`) still names
