@@ -46,3 +46,25 @@ def test_dataset_variants_are_part_of_the_name(nlp: Any, abstract: str, name: st
 def test_how_a_dataset_was_used_is_not_part_of_its_name(nlp: Any) -> None:
     spans = {text for text, _ in gazetteer_spans(nlp, "We fine-tune CIFAR-10-trained models.")}
     assert "CIFAR-10-trained" not in spans
+
+
+@pytest.mark.parametrize(
+    ("title", "task"),
+    [
+        ("Towards Replay-Free Continual Learning", "Continual Learning"),
+        ("Parameter-Efficient Transfer Learning for NLP", "Transfer Learning"),
+        ("Better Task-Specific Instruction Following", "Instruction Following"),
+        # A compound that names the task's kind still grows it.
+        (
+            "Fast Multi-Aspect Controllable Text Generation",
+            "Multi-Aspect Controllable Text Generation",
+        ),
+        ("E-Commerce Opinion Summarization at Scale", "E-Commerce Opinion Summarization"),
+    ],
+)
+def test_a_title_task_grows_over_capitalised_compounds_but_not_those_that_qualify_a_method(
+    nlp: Any, title: str, task: str
+) -> None:
+    doc = nlp(doc_text(Paper("p", title, "An abstract.")))
+    tasks = {s.text for s in doc.spans["kg_gazetteer"] if s.label_ == "TASK"}
+    assert task in tasks

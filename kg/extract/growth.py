@@ -120,6 +120,10 @@ _TITLE_STOP = frozenset(
 )
 
 
+# Second parts of capitalised compounds that qualify a method, not the task.
+_HOW = frozenset(["free", "efficient", "specific", "aware", "accuracy", "world", "enriched"])
+
+
 def _modifier(doc: Doc, i: int, title_cased: bool) -> int:
     """How many tokens ending at `i` form one task modifier (0 if none)."""
     if (
@@ -131,8 +135,10 @@ def _modifier(doc: Doc, i: int, title_cased: bool) -> int:
         and doc[i - 2].is_alpha
     ):
         listed = f"{doc[i - 2].lower_}-{doc[i].lower_}" in TASK_MODIFIERS
-        # In title case only a capitalised compound (`Multi-Agent`), not `state-of-the-art`.
-        return 3 if listed or (title_cased and doc[i - 2].text[0].isupper()) else 0
+        # In title case only a capitalised compound (`Multi-Agent`), not `state-of-the-art`,
+        # nor one that says how the method does (`Replay-Free`, `Parameter-Efficient`).
+        cased = title_cased and doc[i - 2].text[0].isupper() and doc[i].lower_ not in _HOW
+        return 3 if listed or cased else 0
     token = doc[i]
     if token.lower_ in TASK_MODIFIERS:
         return 1
