@@ -259,6 +259,30 @@ def test_a_rule_s_task_yields_where_the_tagger_is_sure_it_is_no_name(
     assert [m.text for m in choose(doc, task_veto=0.95)] == ["image classification"]
 
 
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("results on tasks such as sentiment analysis from reviews", 5, 7),
+        ("on the problem of learning with noisy labels here", 4, 8),
+        ("a large set of sentence completion tasks is built", 4, 6),
+        ("it is a bilevel optimization problem where", 3, 5),
+    ],
+)
+def test_the_words_around_a_task_overrule_the_tagger_s_veto(
+    blank: Any, text: str, start: int, end: int
+) -> None:
+    import numpy
+
+    from kg.extract.model_spans import TAG_PROBABILITY
+
+    doc = blank.make_doc(text)
+    for token in doc:
+        token.tag_ = "O"
+    doc.user_data[TAG_PROBABILITY] = numpy.full(len(doc), 0.99, dtype="float32")
+    doc.spans["kg_gazetteer"] = [Span(doc, start, end, label="TASK")]
+    assert [m.text for m in choose(doc, task_veto=0.95)] == [doc[start:end].text]
+
+
 def test_a_sure_model_span_grows_a_rule_s_span_of_its_kind(blank: Any) -> None:
     text = "we study medical image segmentation here"
     doc = with_model_span(blank, text, (2, 5), "TASK", 0.95, rule=(3, 5, "TASK"))

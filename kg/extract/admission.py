@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from kg.extract.model_spans import TAG_PROBABILITY
 from kg.extract.names import name_shaped
 from kg.extract.pairs import label_from_head
+from kg.extract.tokens import TokenTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +109,27 @@ def outside_tokens(doc: Doc, threshold: float) -> set[int]:
     return set(sure.nonzero()[0].tolist())
 
 
-def vetoed(candidate: Candidate, outside: set[int]) -> bool:
-    """Whether a TASK yields to the tagger: every token of it among `outside` (`outside_tokens`)."""
-    return candidate.label == "TASK" and all(
-        i in outside for i in range(candidate.start, candidate.end)
+_PROBLEM_NOUNS = frozenset(["task", "tasks", "problem", "problems"])
+
+
+def task_context(t: TokenTable, start: int, end: int) -> bool:
+    """Whether the words around `start:end` say it is a task: "X task(s)", "a X problem",
+    "tasks such as X", "the problem of X"."""
+    if end < len(t) and t.lowers[end] in _PROBLEM_NOUNS:
+        return True
+    before = t.lowers[max(0, start - 3) : start]
+    return (before[-2:] == ["such", "as"] and len(before) == 3 and before[0] in _PROBLEM_NOUNS) or (
+        before[-1:] == ["of"] and len(before) >= 2 and before[-2] in _PROBLEM_NOUNS
+    )
+
+
+def vetoed(candidate: Candidate, outside: set[int], t: TokenTable) -> bool:
+    """Whether a TASK yields to the tagger: every token of it among `outside` (`outside_tokens`),
+    and no word around it says it is a task (`task_context`)."""
+    return (
+        candidate.label == "TASK"
+        and all(i in outside for i in range(candidate.start, candidate.end))
+        and not task_context(t, candidate.start, candidate.end)
     )
 
 

@@ -180,7 +180,7 @@ def choose(
         (
             c
             for c in _candidates(doc, groups, confidences)
-            if admit(c, text, admission, ruled) and not vetoed(c, outside)
+            if admit(c, text, admission, ruled) and not vetoed(c, outside, table)
         ),
         key=POLICIES[policy],
     )
