@@ -139,3 +139,25 @@ def test_a_name_takes_one_kind_per_paper_where_the_gazetteer_does_not_list_it_ot
         "METHOD",
         "METHOD",  # one kind only: unchanged
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "metrics"),
+    [
+        (
+            "Click-through rate (CTR) prediction is key. We report recall and precision.",
+            {"recall", "precision"},
+        ),
+        ("The model is used to recall items from a list; precision is 0.9.", {"precision"}),
+        ("We report precision and recall.", {"precision", "recall"}),
+        ("We report the click-through rate (CTR) of each ad.", {"click-through rate", "CTR"}),
+    ],
+)
+def test_a_measure_s_name_used_otherwise_is_no_metric(
+    nlp: Any, text: str, metrics: set[str]
+) -> None:
+    from kg.extract.pipeline import doc_text
+    from kg.types import Paper
+
+    doc = nlp(doc_text(Paper("p", "A Study", text)))
+    assert {m.text for m in doc.spans["kg_mentions"] if m.label_ == "METRIC"} == metrics

@@ -21,7 +21,8 @@ The policy, applied in order:
    pair's short or long form yield to the pair's label.
 4. A model METHOD span that a data or metric word marks takes that word's label.
 5. Generic phrases (ANNOTATION.md rule 1 and 8) and spans that cannot be names (numbers,
-   fractions, sizes, versions, licences, comparisons) are dropped.
+   fractions, sizes, versions, licences, comparisons) are dropped, and so is a measure's
+   name used otherwise (`click-through rate (CTR) prediction`, "used to recall items").
 6. Every further occurrence of a chosen name in the paper becomes a mention too.
 The span's `kb_id_` holds the canonical name (the long form for a short form, also when
 another component found the short form); `id_` names the component the mention came from.
@@ -48,7 +49,7 @@ from kg.extract.admission import (
 )
 from kg.extract.names import GENERIC_PHRASES
 from kg.extract.pairs import coined_pairs, pair_labels
-from kg.extract.tokens import token_table
+from kg.extract.tokens import TokenTable, token_table
 from kg.ids import fold
 
 PRIORITY = {"kg_urls": 0, "kg_model": 1, "kg_cues": 2, "kg_abbrevs": 3, "kg_gazetteer": 4}
@@ -196,6 +197,8 @@ def choose(
             continue
         if c.label == "TASK" and c.end < len(table) and table.lowers[c.end] in _TASK_AS_MODIFIER:
             continue  # left to a use of the phrase as a task elsewhere in the paper, if any
+        if c.label == "METRIC" and not_a_measure(table, c.start, c.end):
+            continue
         label = c.label
         if c.source == "kg_model" and label == "METHOD":
             label = data_cues.get((c.start, c.end), label)
@@ -213,6 +216,46 @@ def choose(
     chosen = one_kind(doc, chosen, groups["kg_gazetteer"])
     chosen.extend(_propagate(doc, text, chosen, taken))
     return sorted(chosen, key=lambda s: s.start)
+
+
+# Words after a measure's name that make it what is predicted ("click-through rate (CTR)
+# prediction"), and words before `recall` that make it the verb ("used to recall items").
+_PREDICTED = frozenset(["prediction", "predictions", "estimation", "forecasting"])
+_BEFORE_VERB = frozenset(
+    [
+        "to",
+        "we",
+        "first",
+        "can",
+        "cannot",
+        "could",
+        "may",
+        "might",
+        "must",
+        "should",
+        "will",
+        "would",
+        "not",
+    ]
+)
+
+
+def not_a_measure(t: TokenTable, start: int, end: int) -> bool:
+    """Whether a METRIC candidate at `start:end` is used otherwise: what a task predicts
+    (past a bracketed short form), or the verb `recall`."""
+    after = end
+    if after + 2 < len(t) and t.texts[after] == "(" and t.texts[after + 2] == ")":
+        after += 3  # "click-through rate (CTR) prediction"
+    elif after < len(t) and t.texts[after] == ")":
+        after += 1  # "(CTR) prediction"
+    if after < len(t) and t.lowers[after] in _PREDICTED:
+        return True
+    return (
+        end - start == 1
+        and t.texts[start] == "recall"
+        and start > 0
+        and t.lowers[start - 1] in _BEFORE_VERB
+    )
 
 
 # Which kind a name takes when a paper's mentions give it two: a data word or a task cue
