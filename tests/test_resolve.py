@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -38,36 +39,42 @@ def test_a_task_head_does_not_override_a_method() -> None:
     assert pair_labels(spans, {(1, 3): "METHOD"}, {}, set()) == {"p0": "METHOD"}
 
 
-def test_the_model_s_label_of_a_pair_s_short_form_yields_to_the_pair_s(nlp: Any) -> None:
+def labels_with_model_spans(
+    nlp: Any, text: str, model_spans: Callable[[Doc], list[Span]]
+) -> set[tuple[str, str]]:
+    """The (text, label) of the mentions of the rule pipeline `nlp`, with `model_spans(doc)`
+    standing in for the trained model's spans once the abbreviations are found."""
     from kg.extract.pipeline import doc_text
     from kg.types import Paper
 
-    text = "Scene graph generation (SGG) is hard. Current SGG methods fail."
     doc = nlp.make_doc(doc_text(Paper("p", "A Study", text)))
     for _, component in nlp.pipeline:
         doc = component(doc)
         if "kg_abbrevs" in doc.spans and "kg_model" not in doc.spans:
-            # The model's kind for the later bare use: METHOD, as the trained tagger says.
-            sgg = [t.i for t in doc if t.text == "SGG"][-1]
-            doc.spans["kg_model"] = [Span(doc, sgg, sgg + 1, label="METHOD")]
-    labels = {(m.text, m.label_) for m in doc.spans["kg_mentions"]}
+            doc.spans["kg_model"] = model_spans(doc)
+    return {(m.text, m.label_) for m in doc.spans["kg_mentions"]}
+
+
+def test_the_model_s_label_of_a_pair_s_short_form_yields_to_the_pair_s(nlp: Any) -> None:
+    def bare_use_as_method(doc: Doc) -> list[Span]:
+        # The model's kind for the later bare use: METHOD, as the trained tagger says.
+        sgg = [t.i for t in doc if t.text == "SGG"][-1]
+        return [Span(doc, sgg, sgg + 1, label="METHOD")]
+
+    text = "Scene graph generation (SGG) is hard. Current SGG methods fail."
+    labels = labels_with_model_spans(nlp, text, bare_use_as_method)
     assert ("SGG", "TASK") in labels
     assert ("SGG", "METHOD") not in labels
 
 
 def test_a_listed_method_s_kind_beats_the_model_s_for_its_pair(nlp: Any) -> None:
-    from kg.extract.pipeline import doc_text
-    from kg.types import Paper
+    def long_form_as_task(doc: Doc) -> list[Span]:
+        # The model reads the long form as a TASK (its head word, "Analysis").
+        long = next(s for s in doc.spans["kg_abbrevs"] if s.label_ == "LONG")
+        return [Span(doc, long.start, long.end, label="TASK")]
 
     text = "We analyse them with Principal Component Analysis (PCA). PCA shows a trend."
-    doc = nlp.make_doc(doc_text(Paper("p", "A Study", text)))
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-        if "kg_abbrevs" in doc.spans and "kg_model" not in doc.spans:
-            # The model reads the long form as a TASK (its head word, "Analysis").
-            long = next(s for s in doc.spans["kg_abbrevs"] if s.label_ == "LONG")
-            doc.spans["kg_model"] = [Span(doc, long.start, long.end, label="TASK")]
-    labels = {(m.text, m.label_) for m in doc.spans["kg_mentions"]}
+    labels = labels_with_model_spans(nlp, text, long_form_as_task)
     assert labels == {("Principal Component Analysis", "METHOD"), ("PCA", "METHOD")}
 
 

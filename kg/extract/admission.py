@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from kg.extract.model_spans import TAG_PROBABILITY
 from kg.extract.names import name_shaped
 from kg.extract.pairs import label_from_head
+from kg.extract.task_cues import TASK_WORDS
 from kg.extract.tokens import TokenTable
 
 
@@ -109,17 +110,14 @@ def outside_tokens(doc: Doc, threshold: float) -> set[int]:
     return set(sure.nonzero()[0].tolist())
 
 
-_PROBLEM_NOUNS = frozenset(["task", "tasks", "problem", "problems"])
-
-
 def task_context(t: TokenTable, start: int, end: int) -> bool:
     """Whether the words around `start:end` say it is a task: "X task(s)", "a X problem",
     "tasks such as X", "the problem of X"."""
-    if end < len(t) and t.lowers[end] in _PROBLEM_NOUNS:
+    if end < len(t) and t.lowers[end] in TASK_WORDS:
         return True
     before = t.lowers[max(0, start - 3) : start]
-    return (before[-2:] == ["such", "as"] and len(before) == 3 and before[0] in _PROBLEM_NOUNS) or (
-        before[-1:] == ["of"] and len(before) >= 2 and before[-2] in _PROBLEM_NOUNS
+    return (before[-2:] == ["such", "as"] and len(before) == 3 and before[0] in TASK_WORDS) or (
+        before[-1:] == ["of"] and len(before) >= 2 and before[-2] in TASK_WORDS
     )
 
 

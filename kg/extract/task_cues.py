@@ -205,7 +205,7 @@ def title_tasks(
     return found
 
 
-_TASK_WORDS = frozenset(["task", "tasks", "problem", "problems"])
+TASK_WORDS = frozenset(["task", "tasks", "problem", "problems"])
 # Words that end a running-text task phrase on the left: qualifiers of this use of the task
 # ("downstream", "challenging") and verbs that take it as object ("tackle", "perform").
 _QUALIFIERS = frozenset(
@@ -273,7 +273,7 @@ def phrase_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> 
     """TASK spans for lower-case phrases that end in a head word right before `task(s)`."""
     found: list[Span] = []
     for i in range(1, len(t) - 1):
-        if t.lowers[i] not in TASK_HEADS or t.lowers[i + 1] not in _TASK_WORDS:
+        if t.lowers[i] not in TASK_HEADS or t.lowers[i + 1] not in TASK_WORDS:
             continue
         start, words = word_start(t, i + 1), 1
         while start > 0 and words < 4 and t.spaced[start - 1] and not t.punct[start - 1]:
