@@ -79,7 +79,7 @@ def grown(doc: Doc, span: Span) -> Span:
     """`growth.grow` of a matched name, marked `kb_id_ == "grown"` if it grew (no longer
     exactly a listed name: "Generation-augmented Representation Learning")."""
     bigger = grow(doc, span)
-    if bigger is span:
+    if (bigger.start, bigger.end) == (span.start, span.end):
         return span
     return Span(doc, bigger.start, bigger.end, label=bigger.label_, kb_id="grown")
 
