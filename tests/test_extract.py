@@ -93,6 +93,24 @@ def test_abbreviation_pair_and_later_bare_use(nlp: Any) -> None:
     assert ("uses", "METHOD", "Information Bottleneck") in links(ex)
 
 
+def test_a_long_form_in_brackets_after_its_short_form(nlp: Any) -> None:
+    ex = extract_paper(
+        paper(
+            "We propose LoGAH (Low-rank GrAph Hypernetworks), a hypernetwork. LoGAH is fast. "
+            "We use corpora provided by Reuters (Reuters-21578 and RCV1)."
+        ),
+        nlp,
+    )
+    assert ("LoGAH", "Low-rank GrAph Hypernetworks") in ex.aliases
+    assert found(ex, "METHOD") >= {"LoGAH", "Low-rank GrAph Hypernetworks"}
+    assert not any(short == "Reuters" for short, _ in ex.aliases)
+
+
+def test_a_long_form_spelled_by_word_initials(nlp: Any) -> None:
+    ex = extract_paper(paper("We train with Structure-aware Supervised Fine-Tuning (SSFT)."), nlp)
+    assert ("SSFT", "Structure-aware Supervised Fine-Tuning") in ex.aliases
+
+
 def test_proposal_cues_and_title_name(nlp: Any) -> None:
     ex = extract_paper(
         paper(

@@ -3,7 +3,9 @@
 Implements the abbreviation detection algorithm of Schwartz & Hearst (2003), "A simple
 algorithm for identifying abbreviation definitions in biomedical text": a short form in
 parentheses after its long form, matched character by character from the end, with the
-first character of the short form at the start of a word.
+first character of the short form at the start of a word, or the other way round (`LoGAH
+(Low-rank GrAph Hypernetworks)`). Where the long form's word initials spell the short
+form over more words than that match (`kg.extract.initials`), the longer one is kept.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.initials import initials_long_form
 from kg.extract.tokens import TokenTable, token_table
 
 _OPEN, _CLOSE = "(", ")"
@@ -53,45 +56,82 @@ def best_long_form(short: str, candidate: str) -> str | None:
 
 
 def _definitions(doc: Doc, t: TokenTable) -> list[tuple[Span, str]]:
-    """(long form span, short form text) of every `long form (SF)` definition."""
+    """(long form span, short form text) of every `long form (SF)` and `SF (long form)` definition."""
     pairs: list[tuple[Span, str]] = []
     texts = t.texts
     for i, word in enumerate(texts):
         if word != _OPEN or i == 0:
             continue
-        end = next((j for j in range(i + 1, min(i + 5, len(texts))) if texts[j] == _CLOSE), None)
-        if end is None or end == i + 1:
+        close = next((j for j in range(i + 1, min(i + 24, len(texts))) if texts[j] == _CLOSE), None)
+        if close is None or close == i + 1:
             continue
-        short = t.span_text(i + 1, end)
-        if not valid_short_form(short):
-            continue
-        stem = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
-        window = min(len(stem) + 5, len(stem) * 2)
-        start = i
-        while (
-            start > 0
-            and i - start < window
-            and texts[start - 1] not in ".;:()[]"
-            and not t.blank[start - 1]
-        ):
-            start -= 1
-        if start == i:
-            continue
-        long_text = best_long_form(stem, t.span_text(start, i))
-        if long_text is None:
-            continue
-        lead_end = t.ends[i - 1]
-        long_span = doc.char_span(lead_end - len(long_text), lead_end)
-        if long_span is None or long_span.start < start:
-            continue
-        # Quotes around a long form ("these 'Large Language Models' (LLMs)") are not the name.
-        first, last = long_span.start, long_span.end
-        while first < last - 1 and t.texts[first] in _QUOTES:
-            first += 1
-        while last - 1 > first and t.texts[last - 1] in _QUOTES:
-            last -= 1
-        pairs.append((doc[first:last], short))
+        pair = _long_before(doc, t, i, close) if close < i + 5 else None
+        if (pair := pair or _long_inside(doc, t, i, close)) is not None:
+            pairs.append(pair)
     return pairs
+
+
+def _long_before(doc: Doc, t: TokenTable, i: int, close: int) -> tuple[Span, str] | None:
+    """`long form (SF)`: the short form in the brackets at tokens i..close."""
+    texts = t.texts
+    short = t.span_text(i + 1, close)
+    if not valid_short_form(short):
+        return None
+    stem = _stem(short)
+    window = min(len(stem) + 5, len(stem) * 2)
+    start = i
+    # Tokens, not words: a hyphenated word is three; the initials' match counts words.
+    while start > 0 and i - start < 3 * window and texts[start - 1] not in ".;:()[]":
+        if t.blank[start - 1]:
+            break
+        start -= 1
+    if start == i:
+        return None
+    candidates = [
+        best_long_form(stem, t.span_text(max(start, i - window), i)),
+        initials_long_form(stem, t.span_text(start, i)),
+    ]
+    long_text = max((c for c in candidates if c), key=len, default=None)
+    if long_text is None:
+        return None
+    lead_end = t.ends[i - 1]
+    long_span = doc.char_span(lead_end - len(long_text), lead_end)
+    if long_span is None or long_span.start < start:
+        return None
+    return _unquoted(doc, t, long_span.start, long_span.end), short
+
+
+def _long_inside(doc: Doc, t: TokenTable, i: int, close: int) -> tuple[Span, str] | None:
+    """`SF (long form)` (Schwartz & Hearst's second pattern): the short form is the word
+    before the brackets, and the long form spells it from its first word to its last."""
+    first = i - 1
+    while first > 0 and not t.spaced[first - 1] and t.texts[first - 1] not in "([":
+        first -= 1
+    short = t.span_text(first, i)
+    inside = t.span_text(i + 1, close)
+    # The word before the brackets must look like an acronym: "corpora provided by Reuters
+    # (Reuters-22173 and RCV1)" lists, it does not define.
+    acronym = sum(c.isupper() or c.isdigit() for c in short) >= 2
+    if not (acronym and valid_short_form(short)) or " " not in inside or len(inside) <= len(short):
+        return None
+    stem = _stem(short)
+    if inside not in (best_long_form(stem, inside), initials_long_form(stem, inside)):
+        return None
+    return _unquoted(doc, t, i + 1, close), short
+
+
+def _stem(short: str) -> str:
+    """The short form without a plural `s` (`LLMs`)."""
+    return short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+
+
+def _unquoted(doc: Doc, t: TokenTable, first: int, last: int) -> Span:
+    """The span less quotes around it ("these 'Large Language Models' (LLMs)" names no quote)."""
+    while first < last - 1 and t.texts[first] in _QUOTES:
+        first += 1
+    while last - 1 > first and t.texts[last - 1] in _QUOTES:
+        last -= 1
+    return doc[first:last]
 
 
 _QUOTES = frozenset(["'", '"', "`", "``", "''", "\u2018", "\u2019", "\u201c", "\u201d"])
@@ -114,7 +154,7 @@ class AbbreviationDetector:
         taken: set[int] = set()
         t = token_table(doc)
         for long_span, short in _definitions(doc, t):
-            key = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+            key = _stem(short)
             if key in defined:
                 continue
             defined[key] = long_span.text
