@@ -33,15 +33,6 @@ def test_a_listed_label_is_kept() -> None:
     assert pair_labels(spans, {(1, 4): "METHOD"}, {(1, 4): "METHOD"}, {(1, 4)}) == {"p0": "METHOD"}
 
 
-def test_a_listed_short_form_s_kind_beats_the_model_s_guess_at_its_long_form() -> None:
-    words = ["on", "SemEval", "(", "Semantic", "Evaluation", ")"]
-    spans = pair(words, (3, 5), (1, 2))
-    model = {(3, 5): "METHOD"}
-    assert pair_labels(spans, model, {(1, 2): "BENCHMARK"}, {(1, 2)}) == {"p0": "BENCHMARK"}
-    # Only a listed short form: a cue's kind of it does not outrank the model.
-    assert pair_labels(spans, model, {(1, 2): "DATASET"}, set()) == {"p0": "METHOD"}
-
-
 def test_a_task_head_does_not_override_a_method() -> None:
     words = ["the", "open-set", "recognition", "(", "OSR", ")"]  # one token each
     spans = pair(words, (1, 3), (4, 5))

@@ -78,19 +78,10 @@ def pair_labels(
     "(PAPI) dataset", a listed abbreviation), the long form's head word, the model's label
     of the short form; `listed` are the gazetteer's spans, `proposed` the pairs the paper coins."""
     labels: dict[str, str | None] = {}
-    # A listed short form's kind beats the model's guess at an unlisted long form:
-    # "SemEval (Semantic Evaluation)" is the listed benchmark series.
-    listed_short = {
-        s.kb_id_: ruled[(s.start, s.end)]
-        for s in abbrevs
-        if s.label_ == "SHORT" and (s.start, s.end) in listed and (s.start, s.end) in ruled
-    }
     for span in abbrevs:
         key = (span.start, span.end)
         if span.label_ == "LONG" and key in known:
             label = known[key]
-            if key not in ruled and span.kb_id_ in listed_short:
-                label = listed_short[span.kb_id_]
             if label == "METHOD" and key not in listed and label_from_head(span.text) == "METRIC":
                 # A METHOD is the model's (or a naming cue's) default; a measure's head word
                 # says more: "constraint satisfaction rate (CSR)", "… Index (HVI)".
