@@ -319,6 +319,32 @@ def test_phrases_before_task_words_are_tasks(nlp: Any, text: str, task: str) -> 
     assert task in found(extract_paper(paper(text), nlp), "TASK")
 
 
+@pytest.mark.parametrize(
+    ("text", "tasks"),
+    [
+        (
+            "Results on three tasks, including glyph typing, rune shape sorting, and quill "
+            "trace mending, demonstrate gains.",
+            {"glyph typing", "rune shape sorting", "quill trace mending"},
+        ),
+        (
+            "It helps tasks such as quill trace mending and rune sorting.",
+            {"quill trace mending", "rune sorting"},
+        ),
+        ("It helps tasks (e.g., graph-based quill mending) too.", {"quill mending"}),
+    ],
+)
+def test_examples_after_task_words_are_tasks(nlp: Any, text: str, tasks: set[str]) -> None:
+    found_tasks = found(extract_paper(paper(text), nlp), "TASK")
+    assert tasks <= found_tasks
+    assert not any(t.startswith(("demonstrate", "graph-based")) for t in found_tasks)
+
+
+def test_a_list_of_examples_ends_at_a_word_that_names_nothing(nlp: Any) -> None:
+    ex = extract_paper(paper("It suits tasks such as the rune sorting of old books."), nlp)
+    assert not any("rune" in t for t in found(ex, "TASK"))
+
+
 def test_qualifiers_stay_out_of_task_phrases(nlp: Any) -> None:
     ex = extract_paper(paper("We address challenging glyph classification tasks."), nlp)
     assert "glyph classification" in found(ex, "TASK")

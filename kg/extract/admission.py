@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from kg.extract.model_spans import TAG_PROBABILITY
 from kg.extract.names import name_shaped
 from kg.extract.pairs import label_from_head
-from kg.extract.task_cues import TASK_WORDS
+from kg.extract.task_words import TASK_WORDS
 from kg.extract.tokens import TokenTable
 
 

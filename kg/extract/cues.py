@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.data_cues import data_names
 from kg.extract.pairs import label_from_head
 from kg.extract.shapes import is_name_token, label_from_context, name_run, strongly_named
-from kg.extract.task_cues import phrase_tasks, title_tasks
+from kg.extract.task_cues import listed_tasks, phrase_tasks, title_tasks
 from kg.extract.title_methods import OPENERS, title_methods
 from kg.extract.tokens import TokenTable, title_break, token_table
 
@@ -209,6 +209,7 @@ class CueFinder:
             names += title_tasks(doc, t, title_end, listed)
             names += title_methods(doc, t, title_end, listed)
         names += phrase_tasks(doc, t, listed)
+        names += listed_tasks(doc, t, listed)
         doc.spans["kg_cues"] = names
         doc.spans["kg_cue_words"] = cue_words
         return doc

@@ -9,137 +9,17 @@ and Games". A run of capitalised words ending in a head word such as `Classifica
 is a METHOD) are left to the gazetteer.
 
 In running text a lower-case phrase ending in a head word and followed by `task(s)` or
-`problem(s)` ("the set property prediction task") is a TASK too, less its evaluative words.
+`problem(s)` ("the set property prediction task") is a TASK too, less its evaluative words,
+and so is each example a paper lists after them ("tasks such as molecular property
+prediction and drug design").
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from kg.extract.task_words import HOW, QUALIFIERS, TASK_HEADS, TASK_WORDS, VAGUE
 from kg.extract.tokens import TokenTable, word_start
-
-TASK_HEADS = frozenset(
-    [
-        "learning",
-        "unlearning",
-        "recommendation",
-        "recommendations",
-        "classification",
-        "segmentation",
-        "detection",
-        "recognition",
-        "generation",
-        "prediction",
-        "forecasting",
-        "estimation",
-        "extraction",
-        "retrieval",
-        "alignment",
-        "following",
-        "answering",
-        "translation",
-        "summarization",
-        "summarisation",
-        "reasoning",
-        "understanding",
-        "inference",
-        "decoding",
-        "synthesis",
-        "parsing",
-        "tracking",
-        "captioning",
-        "completion",
-        "localization",
-        "personalization",
-        "modeling",
-        "modelling",
-        "matching",
-        "planning",
-        "editing",
-        "comprehension",
-        "grounding",
-        "navigation",
-        "manipulation",
-        "clustering",
-        "compression",
-        "pruning",
-        "adaptation",
-        "adaption",
-    ]
-)
-# Evaluative or framing words that lead a title phrase but are not part of the task's name.
-VAGUE = frozenset(
-    [
-        "robust",
-        "improved",
-        "improving",
-        "efficient",
-        "better",
-        "unified",
-        "automatic",
-        "automated",
-        "scalable",
-        "effective",
-        "fast",
-        "faster",
-        "accurate",
-        "novel",
-        "general",
-        "generalized",
-        "generalizable",
-        "simple",
-        "practical",
-        "towards",
-        "toward",
-        "interpretable",
-        "explainable",
-        "reliable",
-        "enhanced",
-        "enhancing",
-        "advancing",
-        "rethinking",
-        "revisiting",
-        "understanding",
-        "learning",
-        "large-scale",
-        "free",
-        "a",
-        "an",
-        "the",
-        "adaptive",
-        "progressive",
-        "modular",
-        "diverse",
-        "mechanistic",
-        "demystifying",
-        "seamless",
-        "more",
-        "reproducible",
-        "iterative",
-        "computationally",
-        "efficiently",
-        "randomized",
-        "boosting",
-        "boosts",
-    ]
-)
-# Leading words in these endings say how, not what: `CLIP-based`, `Replay-Free`, `Margin-based`.
-_HOW: tuple[str, ...] = (
-    "-based",
-    "-free",
-    "-aware",
-    "-specific",
-    "-focused",
-    "-agnostic",
-    "-efficient",
-    "-augmented",
-    "-enriched",
-    "-empowered",
-    "-guided",
-    "-driven",
-    "-inspired",
-    "-enhanced",
-)
 
 
 def _word_end(t: TokenTable, start: int, limit: int) -> int:
@@ -158,7 +38,7 @@ def _strip_leading(t: TokenTable, start: int, head: int) -> int:
         words.append((start, _word_end(t, start, head)))
         start = words[-1][1]
     texts = [t.span_text(b, e).lower() for b, e in words]
-    first = max((k + 1 for k, text in enumerate(texts) if text.endswith(_HOW)), default=0)
+    first = max((k + 1 for k, text in enumerate(texts) if text.endswith(HOW)), default=0)
     if first == 0 and words and words[0][0] == 0 and texts[0].endswith("ing") and len(words) > 1:
         first = 1
     while first < len(words) and texts[first] in VAGUE:
@@ -205,70 +85,6 @@ def title_tasks(
     return found
 
 
-TASK_WORDS = frozenset(["task", "tasks", "problem", "problems"])
-# Words that end a running-text task phrase on the left: qualifiers of this use of the task
-# ("downstream", "challenging") and verbs that take it as object ("tackle", "perform").
-_QUALIFIERS = frozenset(
-    [
-        "certain",
-        "standard",
-        "given",
-        "downstream",
-        "challenging",
-        "complex",
-        "classic",
-        "classical",
-        "new",
-        "multiple",
-        "different",
-        "various",
-        "simple",
-        "simpler",
-        "several",
-        "specific",
-        "diverse",
-        "traditional",
-        "conventional",
-        "existing",
-        "typical",
-        "common",
-        "popular",
-        "related",
-        "other",
-        "many",
-        "real-world",
-        "general",
-        "difficult",
-        "hard",
-        "harder",
-        "easy",
-        "important",
-        "key",
-        "main",
-        "particular",
-        "practical",
-        "single",
-        "textual",
-        "enhance",
-        "tackle",
-        "perform",
-        "improve",
-        "solve",
-        "address",
-        "handle",
-        "support",
-        "enable",
-        "achieve",
-        "boost",
-        "facilitate",
-        "study",
-        "studies",
-        "consider",
-        "evaluate",
-    ]
-)
-
-
 def phrase_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> list[Span]:
     """TASK spans for lower-case phrases that end in a head word right before `task(s)`."""
     found: list[Span] = []
@@ -279,7 +95,7 @@ def phrase_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> 
         while start > 0 and words < 4 and t.spaced[start - 1] and not t.punct[start - 1]:
             before = word_start(t, start)
             word = t.span_text(before, start).lower()
-            if t.stop[before] or word in VAGUE or word in _QUALIFIERS:
+            if t.stop[before] or word in VAGUE or word in QUALIFIERS:
                 break
             if not word.replace("-", "").isalpha():
                 break
@@ -290,3 +106,57 @@ def phrase_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> 
             continue
         found.append(Span(doc, start, i + 1, label="TASK", kb_id="task_word"))
     return found
+
+
+# Words that open a list of examples after "tasks" ("tasks such as X and Y", "problems
+# including X, Y, and Z", "tasks (e.g., X)").
+_EXAMPLES = (("such", "as"), ("including",), ("like",), ("e.g.",), ("e.g",))
+_ITEM_ENDS = frozenset([",", "and", "or", ".", ";", ")", ":"])
+
+
+def listed_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> list[Span]:
+    """TASK spans for the items of a list of examples after `tasks`/`problems`.
+
+    An item is a phrase of two to four lower-case (or all capitalised) words, none a stop
+    word or a framing word; the list ends at the first item that is not one.
+    """
+    found: list[Span] = []
+    for i in range(len(t) - 2):
+        if t.lowers[i] not in TASK_WORDS:
+            continue
+        at = i + 1 + (t.texts[i + 1] in ",(")
+        opener = next((o for o in _EXAMPLES if tuple(t.lowers[at : at + len(o)]) == o), None)
+        if opener is None:
+            continue
+        at += len(opener) + (at + len(opener) < len(t) and t.texts[at + len(opener)] == ",")
+        last = False  # the item after "and"/"or" ends the list
+        while (item := _item(t, at)) is not None:
+            end, stop = item
+            start = _strip_leading(t, at, end - 1)
+            inner = any(at < b and e == end and label == "TASK" for (b, e), label in taken.items())
+            if end - start >= 2 and not inner and not _listed_otherwise(taken, end - 1):
+                found.append(Span(doc, start, end, label="TASK", kb_id="task_list"))
+            if last or t.lowers[stop - 1] not in (",", "and", "or"):
+                break
+            last = t.lowers[stop - 1] != "," or (stop < len(t) and t.lowers[stop] in ("and", "or"))
+            at = stop + (t.lowers[stop - 1] == "," and last)
+    return found
+
+
+def _item(t: TokenTable, start: int) -> tuple[int, int] | None:
+    """(end of the item starting at `start`, index past its separator), or None."""
+    end, words = start, 0
+    while end < len(t) and words < 5 and t.texts[end] not in _ITEM_ENDS:
+        first, end = end, end + 1
+        while end < len(t) and not t.spaced[end - 1] and "-" in (t.texts[end], t.texts[end - 1]):
+            end += 1
+        word = t.span_text(first, end)
+        if not word.replace("-", "").isalpha() or t.stop[first] or word.lower() in VAGUE:
+            return None
+        words += 1
+    if not 2 <= words <= 4 or end == len(t):
+        return None
+    cased = [t.texts[k][0].isupper() for k in range(start, end) if t.alpha[k]]
+    if any(cased) and not all(cased):
+        return None
+    return end, end + 1
