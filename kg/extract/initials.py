@@ -20,7 +20,6 @@ words, so that "gradient descent with graph neural networks (GNNs)" never grows 
 from __future__ import annotations
 
 import re
-from functools import cache
 
 _FUNCTION_WORDS = frozenset(
     ["a", "an", "and", "by", "for", "from", "in", "of", "on", "or", "the", "to", "via", "with"]
@@ -68,6 +67,8 @@ def initials_long_form(short: str, candidate: str, max_words: int | None = None)
             continue
         limit = max_words or min(len(spelled) + 5, 2 * len(spelled))
         for k in starts[-limit:]:
+            if pieces[k][1][0].lower() != spelled[0].lower():
+                continue
             tail = tuple((piece, word) for _, piece, word in pieces[k:])
             if len(tail) >= 2 and _aligns(tuple(spelled), tail):
                 return candidate[pieces[k][0] :].strip()
@@ -79,11 +80,16 @@ def _aligns(spelled: tuple[str, ...], pieces: tuple[tuple[str, bool], ...]) -> b
     # A capital that opens the sentence says nothing: "Large transformer-based language
     # models (LLMs)" is a lower-case long form.
     cased = any(piece[0].isupper() for piece, _ in pieces[1:])
+    seen: dict[tuple[int, int], bool] = {}
 
-    @cache
     def fits(i: int, at: int) -> bool:
         if i == len(pieces):
             return at == len(spelled)
+        if (i, at) not in seen:
+            seen[i, at] = _fits(i, at)
+        return seen[i, at]
+
+    def _fits(i: int, at: int) -> bool:
         piece, word = pieces[i]
         # The first piece is the long form's start: it spells the first letter, never skipped.
         if i and _skippable(piece, word, cased) and fits(i + 1, at):
