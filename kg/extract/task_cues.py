@@ -130,8 +130,8 @@ def listed_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> 
             continue
         at += len(opener) + (at + len(opener) < len(t) and t.texts[at + len(opener)] == ",")
         last = False  # the item after "and"/"or" ends the list
-        while (item := _item(t, at)) is not None:
-            end, stop = item
+        while (end := _item_end(t, at)) is not None:
+            stop = end + 1  # past the separator
             start = _strip_leading(t, at, end - 1)
             inner = any(at < b and e == end and label == "TASK" for (b, e), label in taken.items())
             if end - start >= 2 and not inner and not _listed_otherwise(taken, end - 1):
@@ -143,8 +143,8 @@ def listed_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> 
     return found
 
 
-def _item(t: TokenTable, start: int) -> tuple[int, int] | None:
-    """(end of the item starting at `start`, index past its separator), or None."""
+def _item_end(t: TokenTable, start: int) -> int | None:
+    """The end of the list item starting at `start` (its separator follows), or None."""
     end, words = start, 0
     while end < len(t) and words < 5 and t.texts[end] not in _ITEM_ENDS:
         first, end = end, end + 1
@@ -159,4 +159,4 @@ def _item(t: TokenTable, start: int) -> tuple[int, int] | None:
     cased = [t.texts[k][0].isupper() for k in range(start, end) if t.alpha[k]]
     if any(cased) and not all(cased):
         return None
-    return end, end + 1
+    return end
