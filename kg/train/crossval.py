@@ -74,6 +74,7 @@ def fold_pipeline(
     out: Path,
     epochs: int,
     seed: int,
+    vectors: Path | None = None,
 ) -> Path:
     """Build the pipeline of `fold` (gazetteer, tagger, link classifier without it) in `out`."""
     from kg.extract.names import gazetteer_from_split
@@ -84,7 +85,7 @@ def fold_pipeline(
     out.mkdir(parents=True, exist_ok=True)
     gazetteer = out / "gazetteer.tsv"
     gazetteer_from_split(shared, train, synthetic, gazetteer)
-    ner = train_ner(train, out / "ner", epochs=epochs, seed=seed, extra=synthetic)
+    ner = train_ner(train, out / "ner", epochs=epochs, seed=seed, extra=synthetic, vectors=vectors)
     model = assemble(ner, out / "model", gazetteer=gazetteer)
     refit_links(model, train + synthetic, seed=seed)
     return model
@@ -108,13 +109,14 @@ def crossval(
     seed: int = 0,
     workers: int = 2,
     rebuild: bool = True,
+    vectors: Path | None = None,
 ) -> dict[str, Any]:
     """Build the fold pipelines in `work` and score each gazetteer setting over all folds.
 
     Without `rebuild`, pipelines already in `work` are scored again as they are: their
     rule components run the current code, so a rule change is measured in a minute
     rather than ten (a change to training, the gazetteer or a component's config needs
-    a rebuild). Returns `{setting: kg.evaluate.as_dict(report)}` and the rows each
+    a rebuild). `vectors`: word vectors for the fold taggers (`kg vectors`). Returns `{setting: kg.evaluate.as_dict(report)}` and the rows each
     setting hid.
     """
     from kg.evaluate import as_dict, score
@@ -127,7 +129,15 @@ def crossval(
     with ProcessPoolExecutor(max_workers=workers) as pool:
         jobs = [
             pool.submit(
-                fold_pipeline, shared, records, synthetic, k, work / f"fold{k}", epochs, seed
+                fold_pipeline,
+                shared,
+                records,
+                synthetic,
+                k,
+                work / f"fold{k}",
+                epochs,
+                seed,
+                vectors,
             )
             for k in missing
         ]

@@ -15,7 +15,7 @@ import random
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ class ModelSize:
     hidden_width: int = 64
     maxout_pieces: int = 3
     head: str = "tagger"
+    static_vectors: bool = False  # the tok2vec also reads word vectors (kg.train.vectors)
 
 
 # A per-token softmax over BIO tags costs almost nothing on top of the CNN; spaCy's
@@ -81,6 +82,7 @@ CONFIG = """
 [paths]
 train = null
 dev = null
+vectors = null
 
 [system]
 seed = {seed}
@@ -101,7 +103,7 @@ factory = "tok2vec"
 
 [components.tok2vec.model]
 @architectures = "spacy.HashEmbedCNN.v2"
-pretrained_vectors = null
+pretrained_vectors = {static_vectors}
 width = {width}
 depth = {depth}
 embed_size = {embed_size}
@@ -147,7 +149,7 @@ learn_rate = 0.002
 {scores}
 
 [initialize]
-vectors = null
+vectors = ${{paths.vectors}}
 """
 
 
@@ -163,6 +165,7 @@ def config_text(size: ModelSize, seed: int = 0, epochs: int = 30, n_train: int =
         depth=size.depth,
         embed_size=size.embed_size,
         maxout_pieces=size.maxout_pieces,
+        static_vectors="true" if size.static_vectors else "false",
         head=size.head,
         head_section=head,
         scores=SCORES[size.head],
@@ -222,11 +225,13 @@ def train_ner(
     size: ModelSize = ModelSize(),
     holdout: float = 0.1,
     extra: Iterable[dict[str, Any]] = (),
+    vectors: Path | None = None,
 ) -> Path:
     """Train the model on `records` (gold, with text) and save the [tok2vec, head] pipeline in `out`.
 
     A tenth of `records` is held out for early stopping; `extra` records (such as the
-    synthetic abstracts) only ever join the training side.
+    synthetic abstracts) only ever join the training side. `vectors` is a pipeline folder
+    whose word vectors the tok2vec reads besides its hash embeddings (`make vectors`).
     """
     from spacy.cli.train import train as spacy_train
 
@@ -239,6 +244,8 @@ def train_ner(
         write_docbin(maker, train, tmp / "train.spacy")
         write_docbin(maker, valid, tmp / "valid.spacy")
         config = tmp / "config.cfg"
+        if vectors is not None:
+            size = replace(size, static_vectors=True)
         config.write_text(config_text(size, seed, epochs, len(train)))
         spacy_train(
             config,
@@ -246,6 +253,7 @@ def train_ner(
             overrides={
                 "paths.train": str(tmp / "train.spacy"),
                 "paths.dev": str(tmp / "valid.spacy"),
+                "paths.vectors": str(vectors) if vectors is not None else None,
             },
         )
         best = tmp / "output" / "model-best"
