@@ -266,6 +266,10 @@ def test_a_rule_s_task_yields_where_the_tagger_is_sure_it_is_no_name(
         ("on the problem of learning with noisy labels here", 4, 8),
         ("a large set of sentence completion tasks is built", 4, 6),
         ("it is a bilevel optimization problem where", 3, 5),
+        # later items of a list of examples, not only the first
+        ("on tasks such as text summarization, machine translation and code search.", 7, 9),
+        ("on tasks such as text summarization, machine translation and code search.", 10, 12),
+        ("problems (e.g., image captioning or visual grounding) are", 7, 9),
     ],
 )
 def test_the_words_around_a_task_overrule_the_tagger_s_veto(
@@ -281,6 +285,21 @@ def test_the_words_around_a_task_overrule_the_tagger_s_veto(
     doc.user_data[TAG_PROBABILITY] = numpy.full(len(doc), 0.99, dtype="float32")
     doc.spans["kg_gazetteer"] = [Span(doc, start, end, label="TASK")]
     assert [m.text for m in choose(doc, task_veto=0.95)] == [doc[start:end].text]
+
+
+def test_a_list_not_of_tasks_does_not_overrule_the_veto(blank: Any) -> None:
+    import numpy
+
+    from kg.extract.model_spans import TAG_PROBABILITY
+
+    doc = blank.make_doc(
+        "on models such as text summarization, machine translation and code search."
+    )
+    for token in doc:
+        token.tag_ = "O"
+    doc.user_data[TAG_PROBABILITY] = numpy.full(len(doc), 0.99, dtype="float32")
+    doc.spans["kg_gazetteer"] = [Span(doc, 7, 9, label="TASK")]
+    assert choose(doc, task_veto=0.95) == []
 
 
 def test_a_sure_model_span_grows_a_rule_s_span_of_its_kind(blank: Any) -> None:

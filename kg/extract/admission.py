@@ -9,6 +9,7 @@ the 3-fold cross-validation on the train split (README, "Extraction").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.attrs import TAG
@@ -121,13 +122,20 @@ def task_context(t: TokenTable, start: int, end: int) -> bool:
     )
 
 
-def vetoed(candidate: Candidate, outside: set[int], t: TokenTable) -> bool:
+def vetoed(
+    candidate: Candidate,
+    outside: set[int],
+    t: TokenTable,
+    items: Sequence[tuple[int, int]] = (),
+) -> bool:
     """Whether a TASK yields to the tagger: every token of it among `outside` (`outside_tokens`),
-    and no word around it says it is a task (`task_context`)."""
+    no word around it says it is a task (`task_context`), and it is in no item of a list of
+    task examples (`items`, kg.extract.task_cues.task_list_items: "tasks such as X, Y and Z")."""
     return (
         candidate.label == "TASK"
         and all(i in outside for i in range(candidate.start, candidate.end))
         and not task_context(t, candidate.start, candidate.end)
+        and not any(a <= candidate.start and candidate.end <= b for a, b in items)
     )
 
 

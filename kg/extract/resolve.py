@@ -49,6 +49,7 @@ from kg.extract.admission import (
 )
 from kg.extract.names import GENERIC_PHRASES
 from kg.extract.pairs import coined_pairs, pair_labels
+from kg.extract.task_cues import task_list_items
 from kg.extract.tokens import TokenTable, token_table
 from kg.ids import fold
 
@@ -177,11 +178,12 @@ def choose(
         for s in groups[name]
     ]
     outside = outside_tokens(doc, task_veto)
+    items = task_list_items(table) if outside else []
     ranked = sorted(
         (
             c
             for c in _candidates(doc, groups, confidences)
-            if admit(c, text, admission, ruled) and not vetoed(c, outside, table)
+            if admit(c, text, admission, ruled) and not vetoed(c, outside, table, items)
         ),
         key=POLICIES[policy],
     )

@@ -121,6 +121,17 @@ def listed_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> 
     word or a framing word; the list ends at the first item that is not one.
     """
     found: list[Span] = []
+    for at, end in task_list_items(t):
+        start = _strip_leading(t, at, end - 1)
+        inner = any(at < b and e == end and label == "TASK" for (b, e), label in taken.items())
+        if end - start >= 2 and not inner and not _listed_otherwise(taken, end - 1):
+            found.append(Span(doc, start, end, label="TASK", kb_id="task_list"))
+    return found
+
+
+def task_list_items(t: TokenTable) -> list[tuple[int, int]]:
+    """Token bounds of each item of every list of examples after `tasks`/`problems`."""
+    items: list[tuple[int, int]] = []
     for i in range(len(t) - 2):
         if t.lowers[i] not in TASK_WORDS:
             continue
@@ -131,16 +142,13 @@ def listed_tasks(doc: Doc, t: TokenTable, taken: dict[tuple[int, int], str]) -> 
         at += len(opener) + (at + len(opener) < len(t) and t.texts[at + len(opener)] == ",")
         last = False  # the item after "and"/"or" ends the list
         while (end := _item_end(t, at)) is not None:
+            items.append((at, end))
             stop = end + 1  # past the separator
-            start = _strip_leading(t, at, end - 1)
-            inner = any(at < b and e == end and label == "TASK" for (b, e), label in taken.items())
-            if end - start >= 2 and not inner and not _listed_otherwise(taken, end - 1):
-                found.append(Span(doc, start, end, label="TASK", kb_id="task_list"))
             if last or t.lowers[stop - 1] not in (",", "and", "or"):
                 break
             last = t.lowers[stop - 1] != "," or (stop < len(t) and t.lowers[stop] in ("and", "or"))
             at = stop + (t.lowers[stop - 1] == "," and last)
-    return found
+    return items
 
 
 def _item_end(t: TokenTable, start: int) -> int | None:
