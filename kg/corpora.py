@@ -70,8 +70,8 @@ def _token_record(
     return {"id": doc_id, "title": "", "abstract": text, "mentions": mentions, "links": []}
 
 
-def read_scierc(root: Path) -> Iterator[Record]:
-    with (root / "scierc" / "test.json").open(encoding="utf-8") as handle:
+def read_scierc(root: Path, file: str = "test.json") -> Iterator[Record]:
+    with (root / "scierc" / file).open(encoding="utf-8") as handle:
         for line in handle:
             doc = json.loads(line)
             tokens = [t for sentence in doc["sentences"] for t in sentence]

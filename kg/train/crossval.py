@@ -116,8 +116,8 @@ def crossval(
     Without `rebuild`, pipelines already in `work` are scored again as they are: their
     rule components run the current code, so a rule change is measured in a minute
     rather than ten (a change to training, the gazetteer or a component's config needs
-    a rebuild). `vectors`: word vectors for the fold taggers (`kg vectors`). Returns `{setting: kg.evaluate.as_dict(report)}` and the rows each
-    setting hid.
+    a rebuild). `vectors`: word vectors for the fold taggers (`kg vectors`). Returns
+    `{setting: kg.evaluate.as_dict(report)}` and the rows each setting hid.
     """
     from kg.evaluate import as_dict, score
     from kg.train.annotations import join_gold, read_synthetic

@@ -15,7 +15,7 @@ import random
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,6 @@ class ModelSize:
     hidden_width: int = 64
     maxout_pieces: int = 3
     head: str = "tagger"
-    static_vectors: bool = False  # the tok2vec also reads word vectors (kg.train.vectors)
 
 
 # A per-token softmax over BIO tags costs almost nothing on top of the CNN; spaCy's
@@ -153,8 +152,10 @@ vectors = ${{paths.vectors}}
 """
 
 
-def config_text(size: ModelSize, seed: int = 0, epochs: int = 30, n_train: int = 400) -> str:
-    """The spaCy training config for `size`."""
+def config_text(
+    size: ModelSize, seed: int = 0, epochs: int = 30, n_train: int = 400, vectors: bool = False
+) -> str:
+    """The spaCy training config for `size` (`vectors`: the tok2vec also reads word vectors)."""
     head = HEADS[size.head].format(hidden_width=size.hidden_width)
     return CONFIG.format(
         seed=seed,
@@ -165,7 +166,7 @@ def config_text(size: ModelSize, seed: int = 0, epochs: int = 30, n_train: int =
         depth=size.depth,
         embed_size=size.embed_size,
         maxout_pieces=size.maxout_pieces,
-        static_vectors="true" if size.static_vectors else "false",
+        static_vectors="true" if vectors else "null",
         head=size.head,
         head_section=head,
         scores=SCORES[size.head],
@@ -231,7 +232,7 @@ def train_ner(
 
     A tenth of `records` is held out for early stopping; `extra` records (such as the
     synthetic abstracts) only ever join the training side. `vectors` is a pipeline folder
-    whose word vectors the tok2vec reads besides its hash embeddings (`make vectors`).
+    whose word vectors the tok2vec reads besides its hash embeddings (`kg vectors`).
     """
     from spacy.cli.train import train as spacy_train
 
@@ -244,9 +245,7 @@ def train_ner(
         write_docbin(maker, train, tmp / "train.spacy")
         write_docbin(maker, valid, tmp / "valid.spacy")
         config = tmp / "config.cfg"
-        if vectors is not None:
-            size = replace(size, static_vectors=True)
-        config.write_text(config_text(size, seed, epochs, len(train)))
+        config.write_text(config_text(size, seed, epochs, len(train), vectors is not None))
         spacy_train(
             config,
             tmp / "output",

@@ -27,7 +27,7 @@ import numpy
 from kg.minilm import Encoder, encoder_dir
 
 DIMENSIONS = 64
-# A word worth a vector: letters (digits and inner hyphens or dots allowed), two or more.
+# A word worth a vector: a letter, then letters or digits (inner dots or apostrophes allowed).
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:[.'][a-z0-9]+)*")
 
 
@@ -102,23 +102,19 @@ def vector_texts(data: Path, gazetteer: Path) -> Iterable[str]:
     word only a new paper uses will not, so the cross-validation and the dev split see the
     vectors as a new corpus will.
     """
+    from kg.corpora import read_scierc
     from kg.train.annotations import read_synthetic
 
     for record in read_synthetic():
         yield f"{record['title']}\n{record['abstract']}"
-    scierc = data / "scierc" / "train.json"
-    if scierc.exists():
-        with scierc.open(encoding="utf-8") as handle:
-            for line in handle:
-                yield " ".join(t for s in json.loads(line)["sentences"] for t in s)
-    scier = data / "scier" / "LLM" / "train.jsonl"
+    if (data / "scierc" / "train.json").exists():
+        yield from (r["abstract"] for r in read_scierc(data, "train.json"))
+    scier = data / "scier" / "LLM" / "train.jsonl"  # the train split comes as sentences only
     if scier.exists():
         with scier.open(encoding="utf-8") as handle:
-            for line in handle:
-                doc = json.loads(line)
-                yield str(doc.get("sentence") or " ".join(doc.get("doc_tokens", [])))
+            yield from (str(json.loads(line)["sentence"]) for line in handle)
     tdmsci = data / "tdmsci" / "train_1500_v2.conll"
-    if tdmsci.exists():
+    if tdmsci.exists():  # its tokens, one space apart (read_tdmsci puts them at their offsets)
         with tdmsci.open(encoding="utf-8") as handle:
             yield " ".join(line.split()[0] for line in handle if line.strip())
     with gazetteer.open(encoding="utf-8") as handle:
