@@ -15,7 +15,7 @@ from kg.export.core import atomic_path, export_graph, exports_to_update
 from kg.export.jsonl import write_records
 from kg.extract.parallel import extract_stream
 from kg.graph import GraphSummary, build_graph, summarise
-from kg.ingest import BadInput, ReadReport, Seen, read_papers
+from kg.ingest import BadInput, ReadReport, Seen, note_failures, read_papers
 from kg.types import Extraction, Paper
 
 PAPERS_FILE = "papers.jsonl"
@@ -58,7 +58,7 @@ def _extract(
     papers: Iterable[Paper] = _progress(
         read_papers(inputs, fmt, report, seen=seen), "extract", "paper", progress
     )
-    stream = extract_stream(papers, model, workers, cluster=cluster)
+    stream = note_failures(extract_stream(papers, model, workers, cluster=cluster), report)
     yield from write_records(stream, handle, sizes)
     if report.papers == 0:
         raise BadInput("no usable paper was read")
@@ -119,7 +119,7 @@ def build(
 
     def extract(papers: list[Paper]) -> Iterator[Extraction]:
         stream = _progress(papers, "extract", "paper", progress)
-        return extract_stream(stream, model, workers, cluster=cluster)
+        return note_failures(extract_stream(stream, model, workers, cluster=cluster), read)
 
     with contextlib.ExitStack() as stage:
         if update:

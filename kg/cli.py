@@ -87,7 +87,7 @@ def extract(
     from kg.export.jsonl import to_record
     from kg.extract.distributed import ClusterError
     from kg.extract.parallel import extract_stream
-    from kg.ingest import BadInput, read_papers
+    from kg.ingest import BadInput, note_failures, read_papers
 
     report = _read_report(strict)
     count = 0
@@ -97,13 +97,15 @@ def extract(
             count = sum(1 for _ in stream)
         else:
             papers = read_papers(inputs, fmt, report)
-            for ex in extract_stream(papers, model, workers, cluster=cluster):
+            for ex in note_failures(
+                extract_stream(papers, model, workers, cluster=cluster), report
+            ):
                 sys.stdout.write(json.dumps(to_record(ex), ensure_ascii=False) + "\n")
                 count += 1
     except (BadInput, OSError, ClusterError) as err:
         _fail(str(err))
     typer.echo(
-        f"extracted {count} papers ({report.duplicates} duplicates dropped, {report.skipped} skipped)",
+        f"extracted {count} papers ({report.duplicates} duplicates dropped, {report.skipped} skipped{_unextracted(report)})",
         err=True,
     )
     if count == 0:
@@ -161,6 +163,10 @@ def build(
     typer.echo(format_summary(report))
 
 
+def _unextracted(report: ReadReport) -> str:
+    return f", {report.unextracted} kept unextracted" if report.unextracted else ""
+
+
 def format_summary(report: object) -> str:
     """The end-of-build summary as text."""
     from kg.build import BuildReport
@@ -168,7 +174,7 @@ def format_summary(report: object) -> str:
     assert isinstance(report, BuildReport)
     g = report.graph
     lines = [
-        f"papers: {g.papers} ({report.read.duplicates} duplicates dropped, {report.read.skipped} skipped, {report.read.files} files)",
+        f"papers: {g.papers} ({report.read.duplicates} duplicates dropped, {report.read.skipped} skipped{_unextracted(report.read)}, {report.read.files} files)",
         "entities: "
         + ", ".join(f"{k} {v}" for k, v in g.entities.items())
         + f" (total {sum(g.entities.values())})",

@@ -93,12 +93,16 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """A paper with what the extractor found in it; `aliases` maps short forms to long forms."""
+    """A paper with what the extractor found in it; `aliases` maps short forms to long forms.
+
+    `failure` says why the extractor raised on this paper (kept with nothing found), else "".
+    """
 
     paper: Paper
     mentions: tuple[Mention, ...]
     links: tuple[Link, ...]
     aliases: tuple[tuple[str, str], ...] = field(default=())
+    failure: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -478,3 +478,38 @@ def test_measures_at_a_cut_off_are_metrics(nlp: Any) -> None:
     text = "Gains in Recall@10 and NDCG@10, F1-Score@N and pass@1; write to team@lab or user@K9x."
     ex = extract_paper(paper(text), nlp)
     assert found(ex, "METRIC") == {"Recall@10", "NDCG@10", "F1-Score@N", "pass@1"}
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "We propose the Deep Foo Network (DFN)",
+        "We propose DFN (Deep Foo Network)",
+        "We introduce a new method, Deep Foo Network (DFN)",
+    ],
+)
+def test_a_pair_at_the_very_end_of_the_text(nlp: Any, abstract: str) -> None:
+    # The coinage test looked four tokens past the long form, past the end of the doc.
+    ex = extract_paper(paper(abstract, "Graphs"), nlp)
+    assert {"DFN", "Deep Foo Network"} <= found(ex, "METHOD")
+
+
+def shipped_or_rules(nlp: Any) -> list[Any]:
+    from kg.extract.pipeline import load_pipeline, shipped_model
+
+    return [nlp, load_pipeline()] if shipped_model() else [nlp]
+
+
+def test_every_prefix_and_suffix_of_an_abstract_extracts(nlp: Any) -> None:
+    """Cut anywhere, a text still runs through every component (no look-ahead or look-behind
+    past the doc's edges); the abstracts are two of the project's own synthetic ones."""
+    from kg.train.annotations import read_synthetic
+
+    chosen = [r for r in read_synthetic() if "propose" in r["abstract"] and "(" in r["abstract"]]
+    for pipeline in shipped_or_rules(nlp):
+        for record in chosen[:2]:
+            text = f"{record['title']}\n\n{record['abstract']}"
+            ends = [t.idx + len(t) for t in pipeline.make_doc(text)]
+            for cut in ends:
+                pipeline(text[:cut])
+                pipeline(text[cut:])

@@ -169,7 +169,9 @@ def coined_pairs(doc: Doc, abbrevs: list[Span]) -> frozenset[str]:
         noun = closing + 1 < len(t) and t.lowers[closing + 1] in _METHOD_NOUNS
         if noun or (
             before
-            and not any(t.lowers[i] in _PROBLEM_WORDS for i in range(before[-1], span.end + 4))
+            and not any(
+                t.lowers[i] in _PROBLEM_WORDS for i in range(before[-1], min(span.end + 4, len(t)))
+            )
         ):
             coined.add(span.kb_id_)
     return frozenset(coined)

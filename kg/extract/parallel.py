@@ -21,7 +21,7 @@ from typing import Any
 from kg.types import Extraction, Link, Mention, Paper
 
 # What a worker sends back per paper: everything an Extraction holds but the Paper.
-Found = tuple[tuple[Mention, ...], tuple[Link, ...], tuple[tuple[str, str], ...]]
+Found = tuple[tuple[Mention, ...], tuple[Link, ...], tuple[tuple[str, str], ...], str]
 
 _NLP: Any = None  # the pipeline of this worker process, loaded once by `_start_worker`
 _SETTLED: int | None = None  # the id of the process `settle_worker` last readied
@@ -102,11 +102,11 @@ def _preload(model: str | None) -> None:
 
 
 def extract_found(papers: list[Paper], nlp: Any, batch_size: int = 64) -> list[Found]:
-    """Mentions, links and aliases of each paper of one batch, in order."""
+    """Mentions, links, aliases and failure of each paper of one batch, in order."""
     from kg.extract.pipeline import extract_papers
 
     return [
-        (ex.mentions, ex.links, ex.aliases)
+        (ex.mentions, ex.links, ex.aliases, ex.failure)
         for ex in extract_papers(papers, nlp, batch_size=batch_size)
     ]
 
@@ -186,8 +186,8 @@ def in_order(
 
 
 def _join(shard: list[Paper], future: Any) -> Iterator[Extraction]:
-    for paper, (mentions, links, aliases) in zip(shard, future.result(), strict=True):
-        yield Extraction(paper, mentions, links, aliases)
+    for paper, (mentions, links, aliases, failure) in zip(shard, future.result(), strict=True):
+        yield Extraction(paper, mentions, links, aliases, failure)
 
 
 def extract_stream(

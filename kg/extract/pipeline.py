@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -210,13 +211,39 @@ def _evaluated_benchmarks(links: list[Link]) -> list[Link]:
 
 
 def extract_papers(
-    papers: Iterable[Paper], nlp: Any = None, batch_size: int = 64, n_process: int = 1
+    papers: Iterable[Paper], nlp: Any = None, batch_size: int = 64
 ) -> Iterator[Extraction]:
-    """Stream extractions for `papers` through `nlp.pipe`, in input order."""
+    """Stream extractions for `papers` through `nlp.pipe`, in input order.
+
+    A paper on which a component raises does not end the stream: its batch is run again
+    paper by paper, and the failing paper comes out with nothing found and its `failure`
+    (the caller applies the bad-input policy). One odd abstract must not cost a long build.
+    """
     nlp = nlp or load_pipeline()
-    stream = ((doc_text(p), p) for p in papers)
-    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield to_extraction(paper, doc)
+    iterator = iter(papers)
+    while batch := list(islice(iterator, batch_size)):
+        try:
+            docs = list(nlp.pipe((doc_text(p) for p in batch), batch_size=batch_size))
+            found = [to_extraction(p, d) for p, d in zip(batch, docs, strict=True)]
+        except Exception:  # noqa: BLE001 - any component's bug; found again paper by paper
+            found = [_extract_alone(p, nlp) for p in batch]
+        yield from found
+
+
+def _extract_alone(paper: Paper, nlp: Any) -> Extraction:
+    try:
+        return to_extraction(paper, nlp(doc_text(paper)))
+    except Exception as err:  # noqa: BLE001 - reported as the paper's failure
+        return Extraction(paper, (), (), failure=describe_failure(err))
+
+
+def describe_failure(err: BaseException) -> str:
+    """One line naming an exception and where it was raised (`IndexError: … at pairs.py:172`)."""
+    import traceback
+
+    frames = traceback.extract_tb(err.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(err).__name__}: {err}{where}"
 
 
 def extract_paper(paper: Paper, nlp: Any = None) -> Extraction:

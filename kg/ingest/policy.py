@@ -1,7 +1,7 @@
 """The bad-input policy: what a bad record is, how its text is cleaned, and what happens to it.
 
 Readers only parse; every judgement about a record (cleaning, limits, ids) and every
-warning or failure goes through this module. Default: the record is skipped with one
+warning or failure goes through this module, also a paper the extractor raised on. Default: the record is skipped with one
 line `file:line: reason` and counted. Strict: the first problem raises `BadInput` with
 that same line. Cleaning removes only characters no text should hold (NUL and other C0/C1
 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF) and keeps right-to-left
@@ -14,12 +14,12 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from kg.ids import paper_id
-from kg.types import Paper
+from kg.types import Extraction, Paper
 
 log = logging.getLogger("kg.ingest")
 
@@ -73,12 +73,13 @@ class ReadReport:
     duplicates: int = 0
     skipped: int = 0
     files: int = 0
+    unextracted: int = 0  # papers kept with nothing found: the extractor raised on them
     warnings: list[str] = field(default_factory=list)
     strict: bool = False
     warn: Callable[[str], None] | None = None
 
 
-def note(report: ReadReport, problem: Problem, skipped: bool = True) -> None:
+def note(report: ReadReport, problem: Problem | str, skipped: bool = True) -> None:
     """Apply the policy to one problem: fail if strict, else warn (and count a skip)."""
     if report.strict:
         raise BadInput(str(problem))
@@ -156,3 +157,20 @@ def to_paper(record: Mapping[str, Any], source: str) -> Paper | Bad:
         source=clean_text(source),
         date=_date(cleaned),
     )
+
+
+def note_failures(stream: Iterable[Extraction], report: ReadReport) -> Iterator[Extraction]:
+    """`stream`, applying the policy to each paper the extractor raised on (`failure`).
+
+    Such a paper is kept, with nothing found, so every paper read is in the graph and a
+    rebuild gives the same papers; under `strict` the first one stops the run instead.
+    """
+    for ex in stream:
+        if ex.failure:
+            note(
+                report,
+                f"paper {ex.paper.id}: extraction failed ({ex.failure}); kept with nothing found",
+                skipped=False,
+            )
+            report.unextracted += 1
+        yield ex
