@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from importlib import resources
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -219,9 +218,10 @@ def extract_papers(
     paper by paper, and the failing paper comes out with nothing found and its `failure`
     (the caller applies the bad-input policy). One odd abstract must not cost a long build.
     """
+    from kg.extract.parallel import batches
+
     nlp = nlp or load_pipeline()
-    iterator = iter(papers)
-    while batch := list(islice(iterator, batch_size)):
+    for batch in batches(papers, batch_size):
         try:
             docs = list(nlp.pipe((doc_text(p) for p in batch), batch_size=batch_size))
             found = [to_extraction(p, d) for p, d in zip(batch, docs, strict=True)]
