@@ -110,3 +110,7 @@ def test_a_failure_names_the_exception_and_where() -> None:
     except IndexError as err:
         line = describe_failure(err)
     assert line.startswith("IndexError: list index out of range at test_extract_failures.py:")
+    try:
+        raise ValueError("first line\n\n  second line")
+    except ValueError as err:
+        assert describe_failure(err).startswith("ValueError: first line second line at ")

@@ -243,7 +243,8 @@ def describe_failure(err: BaseException) -> str:
 
     frames = traceback.extract_tb(err.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    return f"{type(err).__name__}: {err}{where}"
+    message = " ".join(str(err).split())  # spaCy's errors run over several lines
+    return f"{type(err).__name__}: {message}{where}"
 
 
 def extract_paper(paper: Paper, nlp: Any = None) -> Extraction:
