@@ -1,12 +1,12 @@
 """The bad-input policy: what a bad record is, how its text is cleaned, and what happens to it.
 
 Readers only parse; every judgement about a record (cleaning, limits, ids) and every
-warning or failure goes through this module, also a paper the extractor raised on. Default: the record is skipped with one
-line `file:line: reason` and counted. Strict: the first problem raises `BadInput` with
-that same line. Cleaning removes only characters no text should hold (NUL and other C0/C1
-controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF) and keeps right-to-left
-text, combining marks, zero-width joiners and emoji exactly, so mention offsets stay
-offsets into the stored text.
+warning or failure goes through this module, also a paper the extractor raised on.
+Default: the record is skipped with one line `file:line: reason` and counted. Strict: the
+first problem raises `BadInput` with that same line. Cleaning removes only characters no
+text should hold (NUL and other C0/C1 controls but tab and newlines, lone surrogates,
+U+FFFE/U+FFFF) and keeps right-to-left text, combining marks, zero-width joiners and emoji
+exactly, so mention offsets stay offsets into the stored text.
 """
 
 from __future__ import annotations
