@@ -68,3 +68,24 @@ def test_a_title_task_grows_over_capitalised_compounds_but_not_those_that_qualif
     doc = nlp(doc_text(Paper("p", title, "An abstract.")))
     tasks = {s.text for s in doc.spans["kg_gazetteer"] if s.label_ == "TASK"}
     assert task in tasks
+
+
+@pytest.mark.parametrize(
+    ("abstract", "task"),
+    [
+        # `multi-` and `cross-` compounds name the task's setting, listed or not
+        (
+            "It needs multi-annotator supervised learning here.",
+            "multi-annotator supervised learning",
+        ),
+        ("It helps cross-species image classification too.", "cross-species image classification"),
+        # other compounds mostly say how, and stay out
+        ("We study large-scale reinforcement learning here.", "reinforcement learning"),
+        ("It helps label-free image classification too.", "image classification"),
+    ],
+)
+def test_a_lower_case_task_grows_over_multi_and_cross_compounds(
+    nlp: Any, abstract: str, task: str
+) -> None:
+    tasks = {text for text, label in gazetteer_spans(nlp, abstract) if label == "TASK"}
+    assert task in tasks

@@ -160,6 +160,7 @@ def test_link_evidence_names_what_decided_and_how_sure(
 
 
 GAP = {"METHOD": 0.99, "DATASET": 0.99, "BENCHMARK": 0.99, "TASK": 0.9, "METRIC": 0.9}
+EXTENSION = {"TASK": 0.5}
 
 
 def with_model_span(
@@ -180,9 +181,9 @@ def with_model_span(
 
 
 def gap_mentions(doc: Any) -> list[tuple[str, str]]:
-    """The mentions chosen with the shipped admission settings and the thresholds `GAP`."""
-    chosen = choose(doc, admission=ModelAdmission(frozenset({"METHOD"}), True, GAP))
-    return [(m.text, m.label_) for m in chosen]
+    """The mentions chosen with the shipped admission settings and the thresholds `GAP` and `EXTENSION`."""
+    admission = ModelAdmission(frozenset({"METHOD"}), True, GAP, EXTENSION)
+    return [(m.text, m.label_) for m in choose(doc, admission=admission)]
 
 
 @pytest.mark.parametrize(
@@ -306,5 +307,13 @@ def test_a_sure_model_span_grows_a_rule_s_span_of_its_kind(blank: Any) -> None:
     text = "we study medical image segmentation here"
     doc = with_model_span(blank, text, (2, 5), "TASK", 0.95, rule=(3, 5, "TASK"))
     assert gap_mentions(doc) == [("medical image segmentation", "TASK")]
-    doc = with_model_span(blank, text, (2, 5), "TASK", 0.5, rule=(3, 5, "TASK"))
+    # Running the rule's task further left, a span needs less confidence than to fill a gap.
+    doc = with_model_span(blank, text, (2, 5), "TASK", 0.6, rule=(3, 5, "TASK"))
+    assert gap_mentions(doc) == [("medical image segmentation", "TASK")]
+    doc = with_model_span(blank, text, (2, 5), "TASK", 0.4, rule=(3, 5, "TASK"))
     assert gap_mentions(doc) == [("image segmentation", "TASK")]
+    # Only leftwards, and only over a span of its own label.
+    doc = with_model_span(blank, text, (3, 6), "TASK", 0.6, rule=(3, 5, "TASK"))
+    assert gap_mentions(doc) == [("image segmentation", "TASK")]
+    doc = with_model_span(blank, text, (2, 5), "TASK", 0.6, rule=(3, 5, "METHOD"))
+    assert gap_mentions(doc) == [("image segmentation", "METHOD")]

@@ -10,7 +10,7 @@ the 3-fold cross-validation on the train split (README, "Extraction").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.attrs import TAG
 from spacy.tokens import Doc
@@ -42,6 +42,10 @@ GAP_CONFIDENCE = {"METHOD": 0.95, "DATASET": 0.99, "BENCHMARK": 0.99, "TASK": 0.
 # How sure the tagger must be that no token of a rule's TASK is part of any name to drop it:
 # the annotators mark a task where the paper addresses it, not every use of its words.
 TASK_VETO = 0.95
+# How sure the tagger must be of a span that runs a rule's span of its label further left
+# ("text-to-image generation" around a listed "image generation"), for it to take its place:
+# the lists hold the general task, the paper names the kind it works on.
+EXTENSION_CONFIDENCE = {"TASK": 0.5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,8 @@ class ModelAdmission:
     labels: frozenset[str] | None  # labels always admitted (None: all)
     names_only: bool  # of those, only proper-looking spans (`CoreGuard`, `SI2E`)
     gap_confidence: dict[str, float]  # per label: the confidence a gap-filling span needs
+    # per label: the confidence a span needs that extends a rule's span of its label leftwards
+    extension_confidence: dict[str, float] = field(default_factory=dict)
 
 
 def admit(
@@ -70,6 +76,9 @@ def admit(
         if candidate.label != "METHOD" and label_from_head(surface) == candidate.label:
             return True
     threshold = rule.gap_confidence.get(candidate.label)
+    extension = rule.extension_confidence.get(candidate.label)
+    if extension is not None and _extends(candidate, ruled):
+        threshold = extension if threshold is None else min(threshold, extension)
     if threshold is None or candidate.confidence < threshold:
         return False
     if not all(_within(span, candidate) for span in ruled):
@@ -87,6 +96,14 @@ def admit(
 def kind(label: str) -> str:
     """A label with DATASET and BENCHMARK taken as one kind, DATA."""
     return "DATA" if label in ("DATASET", "BENCHMARK") else label
+
+
+def _extends(candidate: Candidate, ruled: list[tuple[int, int, str]]) -> bool:
+    """Whether the candidate ends where a rule's span of its label ends, and starts before it."""
+    return any(
+        label == candidate.label and end == candidate.end and start > candidate.start
+        for start, end, label in ruled
+    )
 
 
 def _within(span: tuple[int, int, str], candidate: Candidate) -> bool:

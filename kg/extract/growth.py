@@ -120,6 +120,9 @@ _TITLE_STOP = frozenset(
 )
 
 
+# First parts of lower-case compounds that make a setting of a task.
+_SETTING_PREFIXES = frozenset(["multi", "cross"])
+
 # Second parts of capitalised compounds that qualify a method, not the task.
 _HOW = frozenset(["free", "efficient", "specific", "aware", "accuracy", "world", "enriched"])
 
@@ -138,7 +141,11 @@ def _modifier(doc: Doc, i: int, title_cased: bool) -> int:
         # In title case only a capitalised compound (`Multi-Agent`), not `state-of-the-art`,
         # nor one that says how the method does (`Replay-Free`, `Parameter-Efficient`).
         cased = title_cased and doc[i - 2].text[0].isupper() and doc[i].lower_ not in _HOW
-        return 3 if listed or cased else 0
+        # Any lower-case `multi-`/`cross-` compound names a setting (`multi-annotator`,
+        # `cross-species`); most other unlisted ones say how (`label-free`, `large-scale`).
+        chain = i >= 3 and doc[i - 3].text == "-" and not doc[i - 3].whitespace_
+        setting = doc[i - 2].lower_ in _SETTING_PREFIXES and doc[i].is_lower and not chain
+        return 3 if listed or cased or setting else 0
     token = doc[i]
     if token.lower_ in TASK_MODIFIERS:
         return 1

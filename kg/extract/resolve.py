@@ -6,7 +6,8 @@ The policy, applied in order:
    configuration), or when they fill a gap: the tagger is sure of them (`gap_confidence`,
    per label, against the mean probability of their tags) and no rule proposes anything
    in their tokens but shorter spans of the same kind inside them (`medical image
-   segmentation` around a listed `image segmentation`); see `kg.extract.admission`.
+   segmentation` around a listed `image segmentation`; a span that runs a rule's span of
+   its label further left needs only `extension_confidence`); see `kg.extract.admission`.
    A TASK a rule proposes is dropped where the tagger tags each of its tokens `O` with
    a probability of `task_veto` or more.
    Among the candidates the longest span wins; on equal length the source with
@@ -38,6 +39,7 @@ from spacy.tokens import Doc, Span
 
 from kg.canonical import canonical_name, singular
 from kg.extract.admission import (
+    EXTENSION_CONFIDENCE,
     GAP_CONFIDENCE,
     TASK_VETO,
     Candidate,
@@ -362,6 +364,7 @@ def _propagate(doc: Doc, whole: str, chosen: list[Span], taken: set[int]) -> lis
         "model_names_only": False,
         "gap_confidence": GAP_CONFIDENCE,
         "task_veto": TASK_VETO,
+        "extension_confidence": EXTENSION_CONFIDENCE,
     },
 )
 class MentionResolver:
@@ -376,6 +379,7 @@ class MentionResolver:
         model_names_only: bool,
         gap_confidence: dict[str, float],
         task_veto: float,
+        extension_confidence: dict[str, float],
     ) -> None:
         if policy not in POLICIES:
             raise ValueError(
@@ -390,6 +394,7 @@ class MentionResolver:
             frozenset(model_labels) if model_labels is not None else None,
             model_names_only,
             dict(gap_confidence),
+            dict(extension_confidence),
         )
         # Above 1: no veto (a pipeline without kg_tagger has no probabilities anyway).
         self.task_veto = task_veto
