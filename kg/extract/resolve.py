@@ -20,7 +20,9 @@ The policy, applied in order:
    A pair the paper coins is its METHOD even when its head word or a listed task grown
    into its long form says TASK. The model's and a naming cue's default METHOD on a
    pair's short or long form yield to the pair's label.
-4. A model METHOD span that a data or metric word marks takes that word's label.
+4. A model METHOD span that a data or metric word marks takes that word's label; a
+   proper-looking model span left out, listed next to a chosen mention ("GraftNet, PullNet
+   and EmbedKGQA"), comes in with that mention's label.
 5. Generic phrases (ANNOTATION.md rule 1 and 8) and spans that cannot be names (numbers,
    fractions, sizes, versions, licences, comparisons) are dropped, and so is a measure's
    name used otherwise (`click-through rate (CTR) prediction`, "used to recall items").
@@ -51,6 +53,7 @@ from kg.extract.admission import (
 )
 from kg.extract.names import GENERIC_PHRASES
 from kg.extract.pairs import coined_pairs, pair_labels
+from kg.extract.siblings import list_siblings
 from kg.extract.task_cues import task_list_items
 from kg.extract.tokens import TokenTable, token_table
 from kg.ids import fold
@@ -217,6 +220,7 @@ def choose(
                 span_id=c.source,
             )
         )
+    chosen.extend(list_siblings(doc, table, chosen, groups["kg_model"], taken))
     chosen = one_kind(doc, chosen, groups["kg_gazetteer"])
     chosen.extend(_propagate(doc, text, chosen, taken))
     return sorted(chosen, key=lambda s: s.start)
