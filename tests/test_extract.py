@@ -220,6 +220,8 @@ def test_fields_listed_in_gazetteers_are_still_generic(nlp: Any) -> None:
         ("We run tests on the QXB and ZRT-4 datasets.", {"QXB", "ZRT-4"}),
         ("Gains on two datasets Yelpo and LastQM hold.", {"LastQM"}),
         ("We use diverse datasets (KQZ-1, PLOR, and VVN) here.", {"KQZ-1", "PLOR", "VVN"}),
+        # a score before "on": what it was measured on
+        ("It scores 7.54 on QZT-Set and gains 4.3% on PLX-9.", {"QZT-Set", "PLX-9"}),
         (
             "We create the Personality Alignment Kit (PAKX) dataset of chats.",
             {"Personality Alignment Kit", "PAKX"},
@@ -245,6 +247,19 @@ def test_data_words_mark_unknown_names_as_data(nlp: Any, text: str, names: set[s
 def test_metric_words_mark_unknown_names_as_metrics(nlp: Any, text: str, names: set[str]) -> None:
     labels = {m.text: m.label for m in extract_paper(paper(text), nlp).mentions}
     assert {n for n in names if labels.get(n) == "METRIC"} == names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("It scores 7.54 on QZ Bench today.", "QZ Bench"),
+        ("It reaches 37.4% on ArenaQX and more.", "ArenaQX"),
+        ("We test on benchmarks like PoolEval and ReClor.", "PoolEval"),
+    ],
+)
+def test_data_named_as_benchmarks_are_benchmarks(nlp: Any, text: str, name: str) -> None:
+    labels = {m.text: m.label for m in extract_paper(paper(text), nlp).mentions}
+    assert labels.get(name) == "BENCHMARK"
 
 
 def test_benchmark_as_a_verb_marks_nothing(nlp: Any) -> None:

@@ -2,8 +2,9 @@
 
 "datasets like LogiQA and ReClor", "a test set, SPMSD", "the CUB and NABirds datasets",
 "two real-world datasets, Amazon and Taobao", "the Massive Text Embedding Benchmark",
-"trained on JFT", "a novel metric GroundingScore", "in terms of HR and NDCG": each names
-one or more datasets, benchmarks or metrics that no list needs to know.
+"trained on JFT", "scores 7.54 on MT Bench", "a novel metric GroundingScore", "in terms of
+HR and NDCG": each names one or more datasets, benchmarks or metrics that no list needs to
+know.
 """
 
 from __future__ import annotations
@@ -241,12 +242,24 @@ def _apposition(t: TokenTable, start: int, limit: int = 5) -> str | None:
     return None
 
 
+# A score as written before the data it was measured on: "7.54 on MT Bench", "4.3% on X".
+_SCORE = re.compile(r"^[+-]?\d+(?:\.\d+)?%?$")
+
+
+def _score(t: TokenTable, i: int) -> bool:
+    """Whether token `i` ends a number or a percentage."""
+    if t.texts[i] == "%":
+        return i > 0 and not t.spaced[i - 1] and _SCORE.match(t.texts[i - 1]) is not None
+    return _SCORE.match(t.texts[i]) is not None
+
+
 def data_names(doc: Doc) -> list[Span]:
     """Unknown names that the words around them mark as data.
 
     "datasets like LogiQA and ReClor", "a test set, SPMSD", "benchmark (X)", "datasets: A, B",
     "two datasets Yelp and LastFM" and "the CUB and NABirds datasets" take the label of the
-    data word; "trained on JFT" and "results on X" give DATASET.
+    data word; "trained on JFT", "results on X" and a score before `on` ("7.54 on X") give
+    DATASET.
     """
     t = token_table(doc)
     found: list[Span] = []
@@ -260,7 +273,7 @@ def data_names(doc: Doc) -> list[Span]:
             found += _runs_before(doc, t, i, appositive, limit=1)
         label = _data_label(t, i)
         if label is None:
-            if t.lowers[i] in _ON_DATA and after == "on":
+            if (t.lowers[i] in _ON_DATA or _score(t, i)) and after == "on":
                 found += _runs_after(doc, t, i + 2, "DATASET")
             elif t.lowers[i] == "terms" and i > 0 and t.lowers[i - 1] == "in" and after == "of":
                 # "in terms of HR, NDCG, MRR, and Recall": coined names there are measures.

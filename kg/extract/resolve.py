@@ -20,7 +20,8 @@ The policy, applied in order:
    A pair the paper coins is its METHOD even when its head word or a listed task grown
    into its long form says TASK. The model's and a naming cue's default METHOD on a
    pair's short or long form yield to the pair's label.
-4. A model METHOD span that a data or metric word marks takes that word's label; a
+4. A model METHOD span that a data or metric word marks takes that word's label; a DATASET
+   whose name says it is a benchmark (`MT-Bench`, `AlpacaEval`, `Long Range Arena`) is one; a
    proper-looking model span left out, listed next to a chosen mention ("GraftNet, PullNet
    and EmbedKGQA"), comes in with that mention's label.
 5. Generic phrases (ANNOTATION.md rule 1 and 8) and spans that cannot be names (numbers,
@@ -209,6 +210,8 @@ def choose(
         label = c.label
         if c.source == "kg_model" and label == "METHOD":
             label = data_cues.get((c.start, c.end), label)
+        if label == "DATASET" and _BENCHMARK_NAME.search(text[c.start_char : c.end_char]):
+            label = "BENCHMARK"
         taken.update(range(c.start, c.end))
         chosen.append(
             Span(
@@ -224,6 +227,10 @@ def choose(
     chosen = one_kind(doc, chosen, groups["kg_gazetteer"])
     chosen.extend(_propagate(doc, text, chosen, taken))
     return sorted(chosen, key=lambda s: s.start)
+
+
+# Names that say they are benchmarks: `MT-Bench`, `AlpacaEval`, `Long Range Arena`.
+_BENCHMARK_NAME = re.compile(r"Bench|Eval|Arena")
 
 
 # Words after a measure's name that make it what is predicted ("click-through rate (CTR)
