@@ -70,3 +70,16 @@ def test_resolution_takes_a_sibling_the_model_is_unsure_of(blank: Any) -> None:
         ("GraftNet", "METHOD", "kg_gazetteer"),
         ("PullNet", "METHOD", "kg_model"),
     ]
+
+
+def test_a_sibling_named_as_a_benchmark_is_one(blank: Any) -> None:
+    doc = blank.make_doc("we test on FooSet and QuxBench today")
+    doc.spans["kg_gazetteer"] = [Span(doc, 3, 4, label="DATASET")]
+    doc.spans["kg_model"] = [Span(doc, 5, 6, label="TASK")]
+    doc.spans["kg_model"].attrs["confidence"] = [0.5]
+    admission = ModelAdmission(frozenset({"METHOD"}), True, {"METHOD": 0.99})
+    chosen = choose(doc, admission=admission)
+    assert [(m.text, m.label_) for m in chosen] == [
+        ("FooSet", "DATASET"),
+        ("QuxBench", "BENCHMARK"),
+    ]

@@ -210,8 +210,6 @@ def choose(
         label = c.label
         if c.source == "kg_model" and label == "METHOD":
             label = data_cues.get((c.start, c.end), label)
-        if label == "DATASET" and _BENCHMARK_NAME.search(text[c.start_char : c.end_char]):
-            label = "BENCHMARK"
         taken.update(range(c.start, c.end))
         chosen.append(
             Span(
@@ -224,6 +222,7 @@ def choose(
             )
         )
     chosen.extend(list_siblings(doc, table, chosen, groups["kg_model"], taken))
+    chosen = [_benchmark_named(doc, s) for s in chosen]
     chosen = one_kind(doc, chosen, groups["kg_gazetteer"])
     chosen.extend(_propagate(doc, text, chosen, taken))
     return sorted(chosen, key=lambda s: s.start)
@@ -231,6 +230,13 @@ def choose(
 
 # Names that say they are benchmarks: `MT-Bench`, `AlpacaEval`, `Long Range Arena`.
 _BENCHMARK_NAME = re.compile(r"Bench|Eval|Arena")
+
+
+def _benchmark_named(doc: Doc, span: Span) -> Span:
+    """`span` as a BENCHMARK if it is a DATASET whose name says it is a benchmark."""
+    if span.label_ != "DATASET" or not _BENCHMARK_NAME.search(span.text):
+        return span
+    return Span(doc, span.start, span.end, label="BENCHMARK", kb_id=span.kb_id_, span_id=span.id_)
 
 
 # Words after a measure's name that make it what is predicted ("click-through rate (CTR)
