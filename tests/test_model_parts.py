@@ -220,6 +220,19 @@ def test_a_sure_model_span_does_not_fill_where_a_rule_proposes_something(blank: 
     assert gap_mentions(doc) == [("Foo", "METHOD")]
 
 
+@pytest.mark.parametrize(
+    ("listed", "label"), [("METHOD", "METHOD"), ("DATASET", "DATASET"), (None, "DATASET")]
+)
+def test_a_data_word_relabels_a_model_method_unless_it_is_listed_as_one(
+    blank: Any, listed: str | None, label: str
+) -> None:
+    # "experiments on GPT4": the data cue marks GPT4 as data; the lists know it is a model.
+    rule = (3, 4, listed) if listed else None
+    doc = with_model_span(blank, "Our experiments on GPT4 show gains", (3, 4), "METHOD", 0.99, rule)
+    doc.spans["kg_cues"] = [Span(doc, 3, 4, label="DATASET", kb_id="data")]
+    assert gap_mentions(doc) == [("GPT4", label)]
+
+
 def test_kg_tagger_keeps_the_probability_of_the_tags_spacy_s_tagger_chooses() -> None:
     from kg.extract.model_spans import TAG_PROBABILITY
     from kg.extract.pipeline import load_pipeline, shipped_model

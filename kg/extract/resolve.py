@@ -194,11 +194,13 @@ def choose(
         key=POLICIES[policy],
     )
     # The model tells names apart better than it tells their kind; a data word around the
-    # name ("datasets like X", "trained on X", a title ending in "Dataset") settles the kind.
+    # name ("datasets like X", "trained on X", a title ending in "Dataset") settles the kind,
+    # unless the name is listed as a METHOD ("experiments on GPT4": the model evaluated).
+    listed_methods = {(s.start, s.end) for s in groups["kg_gazetteer"] if s.label_ == "METHOD"}
     data_cues = {
         (s.start, s.end): s.label_
         for s in groups["kg_cues"]
-        if s.label_ in ("DATASET", "BENCHMARK", "METRIC")
+        if s.label_ in ("DATASET", "BENCHMARK", "METRIC") and (s.start, s.end) not in listed_methods
     }
     for c in ranked:
         if any(i in taken for i in range(c.start, c.end)) or _no_name(c, text):
