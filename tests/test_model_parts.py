@@ -58,6 +58,16 @@ def test_model_spans_with_an_edge_at_a_hyphen_take_the_whole_word(blank: Any) ->
     ]
 
 
+def test_model_spans_leave_out_punctuation_and_quotes_at_their_edges(blank: Any) -> None:
+    doc = blank.make_doc("headroom on BMMR-Eval; and ' Guidance ' here ; .")
+    tagged = [Span(doc, 2, 6, label="BENCHMARK"), Span(doc, 7, 10, label="METHOD")]
+    tagged.append(Span(doc, 11, 13, label="METHOD"))  # nothing but marks: dropped
+    assert [(s.text, s.label_) for s in whole_words(doc, tagged)] == [
+        ("BMMR-Eval", "BENCHMARK"),
+        ("Guidance", "METHOD"),
+    ]
+
+
 def test_bio_label_change_splits_spans(blank: Any) -> None:
     doc = blank.make_doc("BERT GLUE")
     doc[0].tag_, doc[1].tag_ = "B-METHOD", "I-BENCHMARK"
@@ -231,6 +241,26 @@ def test_a_data_word_relabels_a_model_method_unless_it_is_listed_as_one(
     doc = with_model_span(blank, "Our experiments on GPT4 show gains", (3, 4), "METHOD", 0.99, rule)
     doc.spans["kg_cues"] = [Span(doc, 3, 4, label="DATASET", kb_id="data")]
     assert gap_mentions(doc) == [("GPT4", label)]
+
+
+@pytest.mark.parametrize(
+    ("name", "listed", "label"),
+    [
+        ("QuxEval", None, "BENCHMARK"),
+        ("Qux-Bench", None, "BENCHMARK"),
+        ("QuxArena", None, "BENCHMARK"),
+        ("Self-Evaluation", None, "METHOD"),  # the word goes on: no benchmark's name
+        ("Q-Eval", "METHOD", "METHOD"),  # listed as a METHOD (`G-Eval`)
+    ],
+)
+def test_a_one_word_method_named_as_a_benchmark_is_one(
+    blank: Any, name: str, listed: str | None, label: str
+) -> None:
+    doc = blank.make_doc(f"we run {name} today")
+    bounds = (2, len(doc) - 1)
+    rule = (*bounds, listed) if listed else None
+    doc = with_model_span(blank, doc.text, bounds, "METHOD", 0.99, rule)
+    assert gap_mentions(doc) == [(name, label)]
 
 
 def test_kg_tagger_keeps_the_probability_of_the_tags_spacy_s_tagger_chooses() -> None:

@@ -94,9 +94,15 @@ def spans_from_tags(doc: Doc) -> list[Span]:
     return spans
 
 
+# Marks no name begins or ends with: the tagger sometimes runs a span onto the
+# punctuation after it (`BMMR-Eval;`) or the quote before it.
+_EDGE_MARKS = frozenset(";,.:!?'\"`\u2018\u2019\u201c\u201d")
+
+
 def whole_words(doc: Doc, spans: list[Span]) -> list[Span]:
     """`spans` with an edge at a hyphen moved out to the end of its word (`-8B` of
-    `ArmoRM-Llama3-8B`, `Llama-3-` of `Llama-3-Physician`), in order, without repeats.
+    `ArmoRM-Llama3-8B`, `Llama-3-` of `Llama-3-Physician`), punctuation and quotes at
+    either edge left out (`BMMR-Eval;`), in order, without repeats.
 
     The tagger tags the pieces of a hyphenated word one by one, and no name starts or
     ends with a hyphen; an edge at a letter (`MCTS` of `MCTS-based`) stays where it is.
@@ -112,6 +118,12 @@ def whole_words(doc: Doc, spans: list[Span]) -> list[Span]:
 
     for span in spans:
         start, end = span.start, span.end
+        while start < end and doc[start].text in _EDGE_MARKS:
+            start += 1
+        while end > start and doc[end - 1].text in _EDGE_MARKS:
+            end -= 1
+        if start == end:
+            continue
         if doc[start].text == "-":
             while start > 0 and joined(start - 1, start):
                 start -= 1
