@@ -89,3 +89,37 @@ def test_a_lower_case_task_grows_over_multi_and_cross_compounds(
 ) -> None:
     tasks = {text for text, label in gazetteer_spans(nlp, abstract) if label == "TASK"}
     assert task in tasks
+
+
+@pytest.mark.parametrize(
+    ("abstract", "name"),
+    [
+        # capitalised words before a title-case method in running text belong to its name
+        (
+            "We build a Relation-aware Heterogeneous Graph Neural Network here.",
+            "Relation-aware Heterogeneous Graph Neural Network",
+        ),
+        (
+            "It uses a Metadata-aware Multi-task Transformer model.",
+            "Metadata-aware Multi-task Transformer",
+        ),
+        ("Training with Zorbic Dropout helps.", "Zorbic Dropout"),
+        # a sentence's first word, a word that says which one, an abbreviation: no growth
+        ("Standard Transformer models fail.", "Transformer"),
+        ("We compare with Existing Knowledge Distillation methods.", "Knowledge Distillation"),
+        ("We run LLM Knowledge Distillation here.", "Knowledge Distillation"),
+        # a lower-case method stays as it is
+        ("It applies Gated knowledge distillation.", "knowledge distillation"),
+    ],
+)
+def test_a_title_case_method_grows_over_capitalised_words_before_it(
+    nlp: Any, abstract: str, name: str
+) -> None:
+    assert (name, "METHOD") in gazetteer_spans(nlp, abstract)
+
+
+def test_a_method_in_the_title_does_not_grow(nlp: Any) -> None:
+    doc = nlp(doc_text(Paper("p", "Towards Robust Graph Neural Network Training", "We study it.")))
+    assert ("Graph Neural Network", "METHOD") in {
+        (s.text, s.label_) for s in doc.spans["kg_gazetteer"]
+    }

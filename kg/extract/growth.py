@@ -1,8 +1,8 @@
 """How a matched name grows over the words around it that belong to it.
 
 A model's size suffix (`Llama-3` + `-8B`), a task's setting words (`unsupervised` +
-`representation learning`), a metric's `top-5`, and a method's hyphenated or title-case
-modifiers (`non-negative` + `matrix factorization`, `Gated` + `Graph Convolutional Networks`).
+`representation learning`), a metric's `top-5`, and a title-case method's capitalised
+modifiers in running text (`Relation-aware Heterogeneous` + `Graph Neural Network`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.task_words import VAGUE
+from kg.extract.tokens import title_start, token_table
 
 # `Llama-3` + `-8B`, `-70B-Instruct`, `-base`: size and variant suffixes are part of a model name.
 _SUFFIX = re.compile(
@@ -225,6 +226,92 @@ def extend_data(doc: Doc, span: Span) -> Span:
     return Span(doc, span.start, span.end + 2, label=span.label_)
 
 
+# Words that qualify which of a kind of method is meant, not part of its name.
+_ORDINARY = frozenset(
+    [
+        "current",
+        "existing",
+        "recent",
+        "standard",
+        "modern",
+        "popular",
+        "traditional",
+        "conventional",
+        "vanilla",
+        "typical",
+        "prior",
+        "previous",
+        "new",
+        "our",
+        "their",
+        "its",
+        "these",
+        "those",
+        "such",
+        "many",
+        "most",
+        "some",
+        "several",
+        "other",
+        "both",
+        "each",
+        "all",
+        "first",
+        "second",
+        "classic",
+        "classical",
+        "original",
+        "baseline",
+        "different",
+        "deep",
+    ]
+)
+
+
+def _capitalised_word(doc: Doc, i: int) -> int:
+    """How many tokens ending at `i` form one capitalised word of a name (`Heterogeneous`,
+    `Relation-aware`, `Multi-task`), 0 if none: no sentence's first word, no function word."""
+    first = i
+    if (
+        i >= 2
+        and doc[i - 1].text == "-"
+        and not doc[i - 2].whitespace_
+        and not doc[i - 1].whitespace_
+    ):
+        first = i - 2
+    words = [doc[k] for k in range(first, i + 1) if doc[k].text != "-"]
+    head = doc[first]
+    if (
+        not all(w.is_alpha for w in words)
+        or not head.text[0].isupper()
+        or head.text.isupper()  # `LLM`, `GNN`: names of their own, not modifiers
+        or head.is_sent_start  # `Standard Transformer`: no part of the name
+        or head.lower_ in _TITLE_STOP
+        or head.lower_ in _ORDINARY
+        or head.lower_ in VAGUE
+    ):
+        return 0
+    return i - first + 1
+
+
+def extend_method(doc: Doc, span: Span, limit: int = 3) -> Span:
+    """The title-case METHOD span grown leftwards over capitalised words in running text
+    (`Relation-aware Heterogeneous` + `Graph Neural Network`); never in the title, where
+    every word is capitalised."""
+    if not all(t.text[0].isupper() for t in span if t.is_alpha) or all(
+        t.text.isupper() for t in span if t.is_alpha
+    ):
+        return span
+    body = title_start(token_table(doc))
+    start, words = span.start, 0
+    while start > body and words < limit:
+        size = _capitalised_word(doc, start - 1)
+        if size == 0 or start - size < body:
+            break
+        start, words = start - size, words + 1
+    return span if start == span.start else Span(doc, start, span.end, label=span.label_)
+
+
 def grow(doc: Doc, span: Span) -> Span:
     """A matched name grown over the words that belong to it."""
     if span.label_ == "TASK":
@@ -233,4 +320,4 @@ def grow(doc: Doc, span: Span) -> Span:
         return extend_metric(doc, span)
     if span.label_ in ("DATASET", "BENCHMARK"):
         return extend_data(doc, span)
-    return extend_suffix(doc, span)
+    return extend_method(doc, extend_suffix(doc, span))
