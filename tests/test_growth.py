@@ -25,6 +25,9 @@ def test_top_k_is_part_of_the_accuracy_metric(nlp: Any) -> None:
         ("We fine-tune Llama-3-8B-Instruct on it.", "Llama-3-8B-Instruct"),
         ("GPT-4 70B tokens were used.", "GPT-4"),  # the size counts tokens
         ("We train BERT 110M times.", "BERT"),  # no digit in the name: no version to size
+        ("We fine-tune Vicuna 13B on it.", "Vicuna 13B"),  # billions: a model's size anyway
+        ("We fine-tune Gemma 7B tokens.", "Gemma"),
+        ("We align Mistral-7B-beta here.", "Mistral-7B-beta"),
     ],
 )
 def test_model_sizes_are_part_of_the_name(nlp: Any, abstract: str, name: str) -> None:

@@ -16,7 +16,7 @@ from kg.extract.tokens import title_start, token_table
 
 # `Llama-3` + `-8B`, `-70B-Instruct`, `-base`: size and variant suffixes are part of a model name.
 _SUFFIX = re.compile(
-    r"^(?:\d+(?:\.\d+)?[BMKbmk]|[Ii]nstruct|[Cc]hat|[Bb]ase|[Ll]arge|[Ss]mall|v\d+(?:\.\d+)?|\d+x\d+[BMbm]?)$"
+    r"^(?:\d+(?:\.\d+)?[BMKbmk]|[Ii]nstruct|[Cc]hat|[Bb]ase|[Bb]eta|[Aa]lpha|[Ll]arge|[Ss]mall|v\d+(?:\.\d+)?|\d+x\d+[BMbm]?)$"
 )
 
 
@@ -38,8 +38,9 @@ def _glued_word(doc: Doc, end: int) -> Token | None:
 
 
 def extend_suffix(doc: Doc, span: Span) -> Span:
-    """The METHOD span grown over glued `-8B`, `-Instruct` … suffixes, and over a size after
-    a space when the name holds a digit (`Llama-3 8B`, `Nemotron-4 340B`)."""
+    """The METHOD span grown over glued `-8B`, `-Instruct`, `-beta` … suffixes, and over a
+    size after a space when the name holds a digit (`Llama-3 8B`, `Nemotron-4 340B`) or the
+    size is in billions (`Vicuna 13B`; `BERT 110M times` is no size)."""
     end = span.end
     while (word := _glued_word(doc, end)) is not None and _SUFFIX.match(word.text):
         end += 2
@@ -47,7 +48,7 @@ def extend_suffix(doc: Doc, span: Span) -> Span:
         end < len(doc)
         and doc[end - 1].whitespace_
         and _SIZE.match(doc[end].text)
-        and any(c.isdigit() for c in doc[span.start : end].text)
+        and (any(c.isdigit() for c in doc[span.start : end].text) or doc[end].text.endswith("B"))
         and (end + 1 == len(doc) or doc[end + 1].lower_ not in _COUNTED)
     ):
         end += 1
