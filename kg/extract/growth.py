@@ -303,6 +303,8 @@ def extend_method(doc: Doc, span: Span, limit: int = 3) -> Span:
         t.text.isupper() for t in span if t.is_alpha
     ):
         return span
+    if span.start == 0 or _capitalised_word(doc, span.start - 1) == 0:
+        return span  # nearly every span: no need to find where the abstract starts
     body = title_start(token_table(doc))
     start, words = span.start, 0
     while start > body and words < limit:
