@@ -129,16 +129,19 @@ _SETTING_PREFIXES = frozenset(["multi", "cross"])
 _HOW = frozenset(["free", "efficient", "specific", "aware", "accuracy", "world", "enriched"])
 
 
-def _modifier(doc: Doc, i: int, title_cased: bool) -> int:
-    """How many tokens ending at `i` form one task modifier (0 if none)."""
-    if (
+def _hyphenated(doc: Doc, i: int) -> bool:
+    """Whether tokens `i - 2`, `i - 1` and `i` are one hyphenated word (`multi` `-` `agent`)."""
+    return (
         i >= 2
         and doc[i - 1].text == "-"
         and not doc[i - 2].whitespace_
         and not doc[i - 1].whitespace_
-        and doc[i].is_alpha
-        and doc[i - 2].is_alpha
-    ):
+    )
+
+
+def _modifier(doc: Doc, i: int, title_cased: bool) -> int:
+    """How many tokens ending at `i` form one task modifier (0 if none)."""
+    if _hyphenated(doc, i) and doc[i].is_alpha and doc[i - 2].is_alpha:
         listed = f"{doc[i - 2].lower_}-{doc[i].lower_}" in TASK_MODIFIERS
         # In title case only a capitalised compound (`Multi-Agent`), not `state-of-the-art`,
         # nor one that says how the method does (`Replay-Free`, `Parameter-Efficient`).
@@ -272,14 +275,7 @@ _ORDINARY = frozenset(
 def _capitalised_word(doc: Doc, i: int) -> int:
     """How many tokens ending at `i` form one capitalised word of a name (`Heterogeneous`,
     `Relation-aware`, `Multi-task`), 0 if none: no sentence's first word, no function word."""
-    first = i
-    if (
-        i >= 2
-        and doc[i - 1].text == "-"
-        and not doc[i - 2].whitespace_
-        and not doc[i - 1].whitespace_
-    ):
-        first = i - 2
+    first = i - 2 if _hyphenated(doc, i) else i
     words = [doc[k] for k in range(first, i + 1) if doc[k].text != "-"]
     head = doc[first]
     if (
