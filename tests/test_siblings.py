@@ -59,13 +59,22 @@ def test_no_sibling_without_a_list_of_names(
     assert siblings(blank, text, known, model) == []
 
 
+def resolved(
+    blank: Any, text: str, listed: tuple[int, int, str], model: tuple[int, int, str], sure: float
+) -> list[Any]:
+    """The mentions `choose` makes of one listed span and one model span of confidence `sure`,
+    admission as shipped but with every gap threshold at 0.99."""
+    doc = blank.make_doc(text)
+    doc.spans["kg_gazetteer"] = [Span(doc, listed[0], listed[1], label=listed[2])]
+    doc.spans["kg_model"] = [Span(doc, model[0], model[1], label=model[2])]
+    doc.spans["kg_model"].attrs["confidence"] = [sure]
+    gaps = dict.fromkeys(("METHOD", "DATASET", "BENCHMARK", "TASK", "METRIC"), 0.99)
+    return choose(doc, admission=ModelAdmission(frozenset({"METHOD"}), True, gaps))
+
+
 def test_resolution_takes_a_sibling_the_model_is_unsure_of(blank: Any) -> None:
-    doc = blank.make_doc("we compare with GraftNet and PullNet today")
-    doc.spans["kg_gazetteer"] = [Span(doc, 3, 4, label="METHOD")]
-    doc.spans["kg_model"] = [Span(doc, 5, 6, label="DATASET")]
-    doc.spans["kg_model"].attrs["confidence"] = [0.6]
-    admission = ModelAdmission(frozenset({"METHOD"}), True, {"DATASET": 0.99})
-    chosen = choose(doc, admission=admission)
+    text = "we compare with GraftNet and PullNet today"
+    chosen = resolved(blank, text, (3, 4, "METHOD"), (5, 6, "DATASET"), 0.6)
     assert [(m.text, m.label_, m.id_) for m in chosen] == [
         ("GraftNet", "METHOD", "kg_gazetteer"),
         ("PullNet", "METHOD", "kg_model"),
@@ -73,12 +82,8 @@ def test_resolution_takes_a_sibling_the_model_is_unsure_of(blank: Any) -> None:
 
 
 def test_a_sibling_named_as_a_benchmark_is_one(blank: Any) -> None:
-    doc = blank.make_doc("we test on FooSet and QuxBench today")
-    doc.spans["kg_gazetteer"] = [Span(doc, 3, 4, label="DATASET")]
-    doc.spans["kg_model"] = [Span(doc, 5, 6, label="TASK")]
-    doc.spans["kg_model"].attrs["confidence"] = [0.5]
-    admission = ModelAdmission(frozenset({"METHOD"}), True, {"METHOD": 0.99})
-    chosen = choose(doc, admission=admission)
+    text = "we test on FooSet and QuxBench today"
+    chosen = resolved(blank, text, (3, 4, "DATASET"), (5, 6, "TASK"), 0.5)
     assert [(m.text, m.label_) for m in chosen] == [
         ("FooSet", "DATASET"),
         ("QuxBench", "BENCHMARK"),

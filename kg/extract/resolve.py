@@ -21,10 +21,11 @@ The policy, applied in order:
    into its long form says TASK. The model's and a naming cue's default METHOD on a
    pair's short or long form yield to the pair's label.
 4. A model METHOD span that a data or metric word marks takes that word's label, unless
-   the gazetteer lists it as a METHOD ("experiments on GPT4"); a DATASET whose name says it
-   is a benchmark (`MT-Bench`, `AlpacaEval`, `Long Range Arena`) is one, and so is a
-   one-word METHOD ending so (`AGIEval`) that is not listed as a METHOD; a proper-looking model span left out, listed next to a chosen mention ("GraftNet, PullNet
-   and EmbedKGQA"), comes in with that mention's label.
+   the gazetteer lists it as a METHOD ("experiments on GPT4"); a proper-looking model span
+   left out, listed next to a chosen mention ("GraftNet, PullNet and EmbedKGQA"), comes in
+   with that mention's label; a DATASET whose name says it is a benchmark (`MT-Bench`,
+   `AlpacaEval`, `Long Range Arena`) is one, and so is a one-word METHOD ending so
+   (`AGIEval`) that is not listed as a METHOD.
 5. Generic phrases (ANNOTATION.md rule 1 and 8) and spans that cannot be names (numbers,
    fractions, sizes, versions, licences, comparisons) are dropped, and so is a measure's
    name used otherwise (`click-through rate (CTR) prediction`, "used to recall items").
