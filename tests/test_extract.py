@@ -316,6 +316,9 @@ def test_names_with_latex_accents_are_named_as_written(nlp: Any) -> None:
         ("A Case Study in Online Learning and Games", "Online Learning"),
         ("Better Priors for Robust Quasar Spectrum Segmentation", "Quasar Spectrum Segmentation"),
         ("Probing CLIP-based Few-Shot Glyph Recognition", "Few-Shot Glyph Recognition"),
+        # Head words the Papers-with-Code task names end in (kg.extract.task_words).
+        ("Compressing Features for Quasar Counting", "Quasar Counting"),
+        ("Knowledge Distillation for Glyph Class Discovery", "Glyph Class Discovery"),
     ],
 )
 def test_title_case_task_phrases_are_tasks(nlp: Any, title: str, task: str) -> None:

@@ -168,3 +168,48 @@ def test_a_measure_s_name_used_otherwise_is_no_metric(
 
     doc = nlp(doc_text(Paper("p", "A Study", text)))
     assert {m.text for m in doc.spans["kg_mentions"] if m.label_ == "METRIC"} == metrics
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A method noun after the bracket says the pair is a part of the paper's method.
+        (
+            "Our model passes its history through the Historical Signal Extraction (HSE) layer.",
+            "METHOD",
+        ),
+        ("Historical Signal Extraction (HSE) is a hard problem.", "TASK"),
+    ],
+)
+def test_a_pair_before_a_method_noun_is_a_method_without_a_proposing_word(
+    nlp: Any, text: str, expected: str
+) -> None:
+    labels = labels_with_model_spans(nlp, text, lambda doc: [])
+    assert ("HSE", expected) in labels
+    assert ("Historical Signal Extraction", expected) in labels
+
+
+def test_a_title_task_phrase_before_a_data_noun_and_a_lone_evaluative_word_are_no_tasks(
+    nlp: Any,
+) -> None:
+    from kg.extract.pipeline import doc_text
+    from kg.types import Paper
+
+    def tasks(title: str, model: Callable[[Doc], list[Span]] = lambda doc: []) -> set[str]:
+        doc = nlp.make_doc(doc_text(Paper("p", title, "We study it.")))
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+            if "kg_abbrevs" in doc.spans and "kg_model" not in doc.spans:
+                doc.spans["kg_model"] = model(doc)
+        return {m.text for m in doc.spans["kg_mentions"] if m.label_ == "TASK"}
+
+    assert tasks("ZORB: A Company Relation Classification Dataset") == set()
+    assert tasks("ZORB: Company Relation Classification for Banks") == {
+        "Company Relation Classification"
+    }
+
+    def robust_as_task(doc: Doc) -> list[Span]:
+        robust = next(t.i for t in doc if t.text == "Robust")
+        return [Span(doc, robust, robust + 1, label="TASK")]
+
+    assert "Robust" not in tasks("Data for Robust Parsing", robust_as_task)

@@ -124,6 +124,15 @@ _METHOD_NOUNS = frozenset(
         "system",
         "network",
         "objective",
+        "layer",
+        "loss",
+        "block",
+        "encoder",
+        "decoder",
+        "estimator",
+        "regularizer",
+        "operator",
+        "procedure",
     ]
 )
 _PROBLEM_WORDS = frozenset(
@@ -152,8 +161,6 @@ def coined_pairs(doc: Doc, abbrevs: list[Span]) -> frozenset[str]:
     """The abbreviation pairs (`kb_id_`) a paper coins: a proposing or naming word before the
     long form in its sentence with no problem word between, or a method noun after the pair."""
     cues = [s.start for s in doc.spans.get("kg_cue_words", [])]
-    if not cues:
-        return frozenset()
     t = token_table(doc)
     coined = set()
     for span in abbrevs:

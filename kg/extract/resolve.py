@@ -28,7 +28,9 @@ The policy, applied in order:
    (`AGIEval`) that is not listed as a METHOD.
 5. Generic phrases (ANNOTATION.md rule 1 and 8) and spans that cannot be names (numbers,
    fractions, sizes, versions, licences, comparisons) are dropped, and so is a measure's
-   name used otherwise (`click-through rate (CTR) prediction`, "used to recall items").
+   name used otherwise (`click-through rate (CTR) prediction`, "used to recall items"),
+   a TASK that modifies a noun (`… retrieval models`) or, in the title, a data noun
+   (`… Relation Classification Dataset`), and a lone evaluative word read as a TASK.
 6. Every further occurrence of a chosen name in the paper becomes a mention too.
 The span's `kb_id_` holds the canonical name (the long form for a short form, also when
 another component found the short form); `id_` names the component the mention came from.
@@ -58,7 +60,8 @@ from kg.extract.names import GENERIC_PHRASES
 from kg.extract.pairs import coined_pairs, pair_labels
 from kg.extract.siblings import list_siblings
 from kg.extract.task_cues import task_list_items
-from kg.extract.tokens import TokenTable, token_table
+from kg.extract.task_words import VAGUE
+from kg.extract.tokens import TokenTable, title_break, token_table
 from kg.ids import fold
 
 PRIORITY = {"kg_urls": 0, "kg_model": 1, "kg_cues": 2, "kg_abbrevs": 3, "kg_gazetteer": 4}
@@ -204,11 +207,12 @@ def choose(
         for s in groups["kg_cues"]
         if s.label_ in ("DATASET", "BENCHMARK", "METRIC") and (s.start, s.end) not in listed_methods
     }
+    title_end = title_break(table)
     for c in ranked:
         if any(i in taken for i in range(c.start, c.end)) or _no_name(c, text):
             continue
-        if c.label == "TASK" and c.end < len(table) and table.lowers[c.end] in _TASK_AS_MODIFIER:
-            continue  # left to a use of the phrase as a task elsewhere in the paper, if any
+        if c.label == "TASK" and _no_task_here(table, c, title_end):
+            continue
         if c.label == "METRIC" and not_a_measure(table, c.start, c.end):
             continue
         label = c.label
@@ -342,6 +346,23 @@ _MODIFIED_NOUNS = """
     capabilities objective objectives
 """
 _TASK_AS_MODIFIER = frozenset(_MODIFIED_NOUNS.split())
+
+
+# A title's task phrase right before these describes the paper's data ("CORE: A Few-Shot
+# Company Relation Classification Dataset"): no task named there.
+_DATA_NOUNS = frozenset(["dataset", "benchmark", "corpus", "suite"])
+
+
+def _no_task_here(table: TokenTable, c: Candidate, title_end: int) -> bool:
+    """Whether a TASK candidate names no task where it stands: before a noun it modifies
+    (left to a use of the phrase as a task elsewhere in the paper, if any), before a data
+    noun in the title, or a lone evaluative word (`Robust`)."""
+    after = table.lowers[c.end] if c.end < len(table) else ""
+    return (
+        after in _TASK_AS_MODIFIER
+        or (c.end < title_end and after in _DATA_NOUNS)
+        or table.span_text(c.start, c.end).lower() in VAGUE
+    )
 
 
 # No name: a number, a fraction, a year or a model size alone ("2006", "5/10", "8B"), a range of sizes
