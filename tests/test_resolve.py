@@ -158,6 +158,9 @@ def test_a_name_takes_one_kind_per_paper_where_the_gazetteer_does_not_list_it_ot
         ("The model is used to recall items from a list; precision is 0.9.", {"precision"}),
         ("We report precision and recall.", {"precision", "recall"}),
         ("We report the click-through rate (CTR) of each ad.", {"click-through rate", "CTR"}),
+        # The precision of numbers is no measure.
+        ("We train in mixed-precision and keep FP16 precision.", set()),
+        ("Half precision halves memory; the precision of the detector is 0.9.", {"precision"}),
     ],
 )
 def test_a_measure_s_name_used_otherwise_is_no_metric(

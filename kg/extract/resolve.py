@@ -28,7 +28,8 @@ The policy, applied in order:
    (`AGIEval`) that is not listed as a METHOD.
 5. Generic phrases (ANNOTATION.md rule 1 and 8) and spans that cannot be names (numbers,
    fractions, sizes, versions, licences, comparisons) are dropped, and so is a measure's
-   name used otherwise (`click-through rate (CTR) prediction`, "used to recall items"),
+   name used otherwise (`click-through rate (CTR) prediction`, "used to recall items",
+   `mixed-precision`),
    a TASK that modifies a noun (`… retrieval models`) or, in the title, a data noun
    (`… Relation Classification Dataset`), and a lone evaluative word read as a TASK.
 6. Every further occurrence of a chosen name in the paper becomes a mention too.
@@ -283,9 +284,15 @@ _BEFORE_VERB = frozenset(
 )
 
 
+# Words before `precision` that make it the precision of numbers, not a measure (not
+# `high` or `low`: "high precision" is as often the measure).
+_NUMBER_FORMATS = frozenset(["mixed", "half", "full", "single", "double", "numerical"])
+_FORMAT_NAME = re.compile(r"\b(?:fp|bf|int|float)\d+\b", re.I)
+
+
 def not_a_measure(t: TokenTable, start: int, end: int) -> bool:
     """Whether a METRIC candidate at `start:end` is used otherwise: what a task predicts
-    (past a bracketed short form), or the verb `recall`."""
+    (past a bracketed short form), the verb `recall`, or the precision of numbers."""
     after = end
     if after + 2 < len(t) and t.texts[after] == "(" and t.texts[after + 2] == ")":
         after += 3  # "click-through rate (CTR) prediction"
@@ -293,12 +300,12 @@ def not_a_measure(t: TokenTable, start: int, end: int) -> bool:
         after += 1  # "(CTR) prediction"
     if after < len(t) and t.lowers[after] in _PREDICTED:
         return True
-    return (
-        end - start == 1
-        and t.texts[start] == "recall"
-        and start > 0
-        and t.lowers[start - 1] in _BEFORE_VERB
-    )
+    if end - start != 1 or start == 0:
+        return False
+    before = start - 2 if t.texts[start - 1] == "-" and start > 1 else start - 1
+    if t.lowers[start] == "precision":  # "mixed-precision training", "FP16 precision"
+        return t.lowers[before] in _NUMBER_FORMATS or bool(_FORMAT_NAME.search(t.texts[before]))
+    return t.texts[start] == "recall" and t.lowers[start - 1] in _BEFORE_VERB
 
 
 # Which kind a name takes when a paper's mentions give it two: a data word or a task cue
