@@ -40,14 +40,14 @@ def test_a_task_head_does_not_override_a_method() -> None:
 
 
 def labels_with_model_spans(
-    nlp: Any, text: str, model_spans: Callable[[Doc], list[Span]]
+    nlp: Any, text: str, model_spans: Callable[[Doc], list[Span]], title: str = "A Study"
 ) -> set[tuple[str, str]]:
     """The (text, label) of the mentions of the rule pipeline `nlp`, with `model_spans(doc)`
     standing in for the trained model's spans once the abbreviations are found."""
     from kg.extract.pipeline import doc_text
     from kg.types import Paper
 
-    doc = nlp.make_doc(doc_text(Paper("p", "A Study", text)))
+    doc = nlp.make_doc(doc_text(Paper("p", title, text)))
     for _, component in nlp.pipeline:
         doc = component(doc)
         if "kg_abbrevs" in doc.spans and "kg_model" not in doc.spans:
@@ -195,16 +195,9 @@ def test_a_pair_before_a_method_noun_is_a_method_without_a_proposing_word(
 def test_a_title_task_phrase_before_a_data_noun_and_a_lone_evaluative_word_are_no_tasks(
     nlp: Any,
 ) -> None:
-    from kg.extract.pipeline import doc_text
-    from kg.types import Paper
-
     def tasks(title: str, model: Callable[[Doc], list[Span]] = lambda doc: []) -> set[str]:
-        doc = nlp.make_doc(doc_text(Paper("p", title, "We study it.")))
-        for _, component in nlp.pipeline:
-            doc = component(doc)
-            if "kg_abbrevs" in doc.spans and "kg_model" not in doc.spans:
-                doc.spans["kg_model"] = model(doc)
-        return {m.text for m in doc.spans["kg_mentions"] if m.label_ == "TASK"}
+        labels = labels_with_model_spans(nlp, "We study it.", model, title)
+        return {text for text, label in labels if label == "TASK"}
 
     assert tasks("ZORB: A Company Relation Classification Dataset") == set()
     assert tasks("ZORB: Company Relation Classification for Banks") == {

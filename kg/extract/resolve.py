@@ -29,9 +29,9 @@ The policy, applied in order:
 5. Generic phrases (ANNOTATION.md rule 1 and 8) and spans that cannot be names (numbers,
    fractions, sizes, versions, licences, comparisons) are dropped, and so is a measure's
    name used otherwise (`click-through rate (CTR) prediction`, "used to recall items",
-   `mixed-precision`),
-   a TASK that modifies a noun (`… retrieval models`) or, in the title, a data noun
-   (`… Relation Classification Dataset`), and a lone evaluative word read as a TASK.
+   `mixed-precision`), a TASK that modifies a noun (`… retrieval models`) or, in the
+   title, a data noun (`… Relation Classification Dataset`), and a lone evaluative word
+   read as a TASK.
 6. Every further occurrence of a chosen name in the paper becomes a mention too.
 The span's `kb_id_` holds the canonical name (the long form for a short form, also when
 another component found the short form); `id_` names the component the mention came from.
