@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any, Final, TypeVar
+
+T = TypeVar("T")
 
 LABELS: Final = ("METHOD", "DATASET", "BENCHMARK", "TASK", "METRIC", "REPO")
 RELATIONS: Final = (
@@ -28,6 +31,25 @@ ALLOWED: Final[dict[str, frozenset[str]]] = {
 }
 
 
+def pickled_as_call(cls: type[T]) -> type[T]:
+    """Make `cls` (a dataclass) pickle as the call `cls(*fields)`.
+
+    Python 3.11 pickles a frozen slotted dataclass through `dataclasses.fields` once per
+    object, both ways: worker processes send back about forty Mentions, Links and
+    Evidences per paper, and unpickling them took a tenth of a millisecond per paper of
+    the parent's time (half of that with this).
+    """
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    values = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+
+    def __reduce__(self: T) -> tuple[type[T], tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
+
+
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Paper:
     """One paper as read; `source` is `file:line` of the record it came from."""
@@ -42,6 +64,7 @@ class Paper:
         return self.title if field_name == "title" else self.abstract
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A labelled span; `start`/`end` are Python offsets into the paper's `field`."""
@@ -53,6 +76,7 @@ class Mention:
     label: str
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a link came from: the sentence and the mention's offsets in its field."""
@@ -81,6 +105,7 @@ def evidence_record(e: Evidence) -> dict[str, Any]:
     }
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Link:
     """A relation from a paper to an entity, named by its canonical name within the paper."""
@@ -91,6 +116,7 @@ class Link:
     evidence: tuple[Evidence, ...] = ()
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """A paper with what the extractor found in it; `aliases` maps short forms to long forms.

@@ -34,6 +34,25 @@ def test_two_workers_give_the_one_worker_extractions_in_order(
     assert two == one and [ex.paper.id for ex in two] == [p.id for p in papers]
 
 
+def test_what_workers_send_back_pickles_to_equal_values(papers: list[Paper], shipped: Any) -> None:
+    import pickle
+
+    from kg.types import Evidence, Extraction, Link, Mention
+
+    found = list(extract_stream(papers, nlp=shipped))
+    evidence = Evidence("abstract", "A sentence.", 2, 9, "kg_links", "1", 0.75)
+    made = [
+        Paper("p1", "T", "A", "f:1", "2024"),
+        Mention("title", 0, 4, "BERT", "METHOD"),
+        Link("uses", "METHOD", "BERT", (evidence,)),
+        Extraction(papers[0], (), (), (("GAN", "generative adversarial network"),), "x"),
+    ]
+    for value in [*found, *made]:
+        back = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == value and type(back) is type(value)
+    assert any(ex.links and ex.links[0].evidence for ex in found)
+
+
 def _settled_twice() -> tuple[int, int, int, bool]:
     import gc
 
