@@ -8,6 +8,7 @@ between one paper and one entity, names that need escaping.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -108,3 +109,34 @@ def test_any_graph_keeps_both_orders(
     path = tmp_path_factory.mktemp("turtle") / "graph.ttl"
     write_turtle(graph, path)
     assert turtle_as_ntriples(path.read_text(encoding="utf-8")) == lines
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+@pytest.mark.parametrize("name", ["ntriples", "turtle"])
+def test_a_file_made_in_parts_is_the_file_made_whole(
+    graph: nx.MultiDiGraph, name: str, parts: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.export import rdf
+    from kg.export.core import chosen_exporters
+
+    (exporter,) = chosen_exporters([name])
+    monkeypatch.setattr(rdf, "cores", lambda: 1)
+    exporter.write(graph, tmp_path / "whole")
+    monkeypatch.setattr(rdf, "cores", lambda: parts)
+    monkeypatch.setattr(rdf, "_PARALLEL_FROM", 1)
+    assert len(rdf._parts(graph, rdf.NTRIPLES, parts)) == parts
+    exporter.write(graph, tmp_path / "parts")
+    assert (tmp_path / "parts").read_bytes() == (tmp_path / "whole").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["parts", "whole"]
+
+
+def test_a_part_that_fails_fails_the_write_and_leaves_no_spill(tmp_path: Path) -> None:
+    from kg.export.rdf_syntax import write_parts
+
+    def broken() -> Iterator[str]:
+        yield "<a> <b> <c> .\n"
+        raise ValueError("no more")
+
+    with pytest.raises(OSError, match="part1"):
+        write_parts(tmp_path / "out.nt", [lambda: iter(["<x> <y> <z> .\n"]), broken])
+    assert [p.name for p in tmp_path.iterdir()] == ["out.nt"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import string
 from collections.abc import Callable, Iterator
 from itertools import islice, starmap
@@ -28,9 +29,9 @@ if TYPE_CHECKING:
     from pyoxigraph import Triple
 
 from kg.export.core import GraphPatch, register_exporter
-from kg.export.rdf_syntax import Pair, Syntax, quoted, write_text
+from kg.export.rdf_syntax import Pair, Part, Syntax, cores, quoted, write_parts
 from kg.export.splice import Buffer, Layout, just, line_unit, splice, up_to
-from kg.graph import KIND
+from kg.graph import KIND, gc_paused
 from kg.ids import link_id
 
 ONTOLOGY = "https://w3id.org/kg-sci/ontology#"
@@ -146,15 +147,18 @@ def _links(graph: nx.MultiDiGraph, iris: dict[str, str]) -> tuple[Links, dict[st
     """Every link (edge) sorted by IRI, and each node's (relation, entity) statements."""
     links: Links = []
     relations: dict[str, list[Pair]] = {}
+    add = links.append
+    prefix = link_iri("")
+    properties = {relation: _ONTO[name] for relation, name in PROPERTY.items()}
     for paper, entities in graph.adjacency():
         source, statements = iris[paper], []
         for entity, keyed in entities.items():
             target = iris[entity]
             for relation, data in keyed.items():
                 # The graph carries each link's id (made once, when the link was added).
-                iri = link_iri(data.get("id") or link_id(paper, relation, entity))
-                links.append((iri, source, target, relation, data["confidence"], data["evidence"]))
-                statements.append((_ONTO[PROPERTY[relation]], target))
+                link = data.get("id") or link_id(paper, relation, entity)
+                add((prefix + link, source, target, relation, data["confidence"], data["evidence"]))
+                statements.append((properties[relation], target))
         relations[paper] = statements
     links.sort(key=itemgetter(0))
     return links, relations
@@ -252,11 +256,12 @@ def _link_writer(syntax: Syntax) -> Callable[..., str]:
     return write
 
 
-def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
-    """Each subject's statements as text in `syntax`, subjects and statements in N-Triples order.
+def _parts(graph: nx.MultiDiGraph, syntax: Syntax, count: int = 1) -> list[Part]:
+    """Each subject's statements as text in `syntax`, subjects and statements in N-Triples
+    order, cut into `count` parts of about the same length (one for a small graph).
 
     A subject is a node, a link (an edge) or one piece of evidence of a link; a link comes
-    in one piece with its evidence.
+    in one piece with its evidence. Cuts fall between links, which make most of the text.
     """
     iris = {n: _iri(node_iri(n, kind)) for n, kind in graph.nodes(data="kind")}
     nodes = sorted(graph.nodes(data=True), key=lambda item: iris[item[0]])
@@ -271,9 +276,65 @@ def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
             pairs.sort()
             yield block(iris[node], pairs)
 
-    yield from node_blocks(nodes[:split])
-    yield from starmap(_link_writer(syntax), links)
-    yield from node_blocks(nodes[split:])
+    def part(head: list[Any], stretch: Links, tail: list[Any]) -> Iterator[str]:
+        yield from node_blocks(head)
+        yield from starmap(_link_writer(syntax), stretch)
+        yield from node_blocks(tail)
+
+    def length(made: Iterator[str]) -> int:
+        return sum(map(len, made))
+
+    cuts: list[int] = []
+    if count > 1 and len(links) >= _PARALLEL_FROM:
+        cuts = _cuts(
+            _estimate(nodes[:split], length, node_blocks),
+            _estimate(links, length, functools.partial(starmap, _link_writer(syntax))),
+            _estimate(nodes[split:], length, node_blocks),
+            len(links),
+            count,
+        )
+    ends = [0, *cuts, len(links)]
+    last = len(ends) - 2
+    return [
+        functools.partial(
+            part,
+            nodes[:split] if i == 0 else [],
+            links[start:stop],
+            nodes[split:] if i == last else [],
+        )
+        for i, (start, stop) in enumerate(itertools.pairwise(ends))
+    ]
+
+
+def _estimate(
+    items: list[Any], length: Callable[[Iterator[str]], int], make: Callable[[Any], Iterator[str]]
+) -> float:
+    """The length of the text of `items`, from that of an even sample of at most 256."""
+    sample = items[:: max(1, len(items) // _SAMPLE)]
+    return length(make(sample)) * len(items) / len(sample) if sample else 0.0
+
+
+def _cuts(
+    before: float, links: float, after: float, count_links: int, parts: int
+) -> list[int]:
+    """Where to cut `count_links` links of `links` text in all for `parts` parts of about
+    the same text, with `before` text ahead of the first link and `after` behind the last."""
+    # The first part is made by the calling process, which then appends the others'
+    # files to its own (a copy at disk speed): it takes a larger share.
+    share = (before + links + after) / (parts + _FIRST_MORE)
+    each = links / count_links
+    cuts = {round((share * (i + _FIRST_MORE) - before) / each) for i in range(1, parts)}
+    return sorted(cut for cut in cuts if 0 < cut < count_links)
+
+
+_SAMPLE = 256
+_FIRST_MORE = 0.1
+_PARALLEL_FROM = 5000  # links; below, forking takes longer than the text it shares out
+
+
+def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
+    """Each subject's statements as text in `syntax`, subjects and statements in N-Triples order."""
+    return itertools.chain.from_iterable(part() for part in _parts(graph, syntax))
 
 
 NTRIPLES = Syntax(lambda s: f"{s} ", lambda s: f" .\n{s} ", " .\n", {})
@@ -306,10 +367,22 @@ TURTLE = Syntax(lambda s: f"\n{s}\n    ", lambda _: " ;\n    ", " .\n", _SHORT)
 
 def turtle_chunks(graph: nx.MultiDiGraph) -> Iterator[str]:
     """The graph as Turtle: the prefixes, then each subject with its predicates in N-Triples order."""
-    yield "".join(
+    yield _prefixes()
+    yield from _blocks(graph, TURTLE)
+
+
+def _prefixes() -> str:
+    return "".join(
         f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items() if iri != RESOURCE
     )
-    yield from _blocks(graph, TURTLE)
+
+
+def _after(first: str, part: Part) -> Iterator[str]:
+    yield first
+    yield from part()
+
+
+_MOST_PARTS = 4  # processes making one RDF file at once
 
 
 def ntriples_lines(graph: nx.MultiDiGraph) -> list[bytes]:
@@ -379,16 +452,20 @@ def patch_turtle(change: GraphPatch, old: Path, new: Path) -> None:
 
 
 @register_exporter("ntriples", "graph.nt", patch_ntriples)
+@gc_paused
 def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
     """Sorted N-Triples: byte-identical for the same graph."""
-    write_text(path, ntriples_chunks(graph))
+    write_parts(path, _parts(graph, NTRIPLES, min(cores(), _MOST_PARTS)))
 
 
 @register_exporter("turtle", "graph.ttl", patch_turtle)
+@gc_paused
 def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
     """Turtle with the project's prefixes, subjects in N-Triples order: the same for the same graph.
 
     Resource IRIs stay `<…>`: as prefixed names their percent signs, slashes and a final
     dot would need backslash escapes, which some parsers (rdflib 7) misread.
     """
-    write_text(path, turtle_chunks(graph))
+    parts = _parts(graph, TURTLE, min(cores(), _MOST_PARTS))
+    prefixes = _prefixes()
+    write_parts(path, [functools.partial(_after, prefixes, parts[0]), *parts[1:]])

@@ -8,10 +8,13 @@ its statements and what closes it; terms with a prefixed name are written with i
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.graph import gc_paused
 
@@ -85,3 +88,75 @@ def write_text(path: Path, chunks: Iterator[str]) -> None:
     """
     with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
         handle.writelines(chunks)
+
+
+Part = Callable[[], Iterator[str]]  # makes the chunks of one stretch of a file
+
+
+def cores() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+@gc_paused
+def write_parts(path: Path, parts: Sequence[Part]) -> None:
+    """Write the chunks of `parts`, one part after another, to `path`: every part but the
+    first made by a forked process at the same time, into a file beside `path` that is
+    then appended (by the kernel, `os.copy_file_range`) and removed.
+
+    Making the text is nearly all of an RDF export's time and holds the GIL: processes,
+    not threads. A forked child shares the parent's graph until it writes to a page.
+    Where processes cannot be forked the parts are written in turn by this process.
+    """
+    if len(parts) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        write_text(path, (chunk for part in parts for chunk in part()))
+        return
+    context = multiprocessing.get_context("fork")
+    spills = [path.with_name(f"{path.name}.part{i}") for i in range(1, len(parts))]
+    children = [
+        context.Process(target=write_text, args=(spill, part()), daemon=True)
+        for spill, part in zip(spills, parts[1:], strict=True)
+    ]
+    try:
+        for child in children:
+            child.start()
+        write_text(path, parts[0]())
+        for child in children:
+            child.join()
+        failed = [spill.name for spill, c in zip(spills, children, strict=True) if c.exitcode]
+        if failed:
+            raise OSError(f"the processes writing {', '.join(failed)} failed")
+        # Not opened to append: copy_file_range refuses a file opened with O_APPEND.
+        with path.open("r+b") as out:
+            out.seek(0, os.SEEK_END)
+            for spill in spills:
+                with spill.open("rb") as source:
+                    append_file(source, out)
+    finally:
+        for child in children:
+            if child.is_alive():
+                child.kill()
+                child.join()
+        for spill in spills:
+            spill.unlink(missing_ok=True)
+
+
+def append_file(source: BinaryIO, out: BinaryIO, start: int = 0, stop: int | None = None) -> None:
+    """Copy bytes `start:stop` (to the end by default) of `source` to the end of `out`.
+
+    The kernel copies (`os.copy_file_range`) where it can, not this process.
+    """
+    out.flush()
+    stop = os.fstat(source.fileno()).st_size if stop is None else stop
+    while start < stop:
+        try:
+            done = os.copy_file_range(source.fileno(), out.fileno(), stop - start, start)
+        except (AttributeError, OSError):  # not Linux, or a file system without it
+            source.seek(start)
+            done = out.write(source.read(min(stop - start, 1 << 24)))
+        if done <= 0:
+            raise OSError(f"could not copy {source.name} bytes {start}:{stop}")
+        start += done

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import heapq
 import mmap
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+
+from kg.export.rdf_syntax import append_file
 
 Buffer = mmap.mmap | bytes
 
@@ -109,30 +109,16 @@ def splice(
             for low, kind, high, text in _changes(drops, blocks, layout):
                 # Units before `cur` are settled: the search starts at the first after it.
                 at = find(buf, layout, max(cur, start), end, low)
-                _copy(source, out, cur, at)
+                append_file(source, out, cur, at)
                 if kind == 0:
                     cur = find(buf, layout, at, end, high)
                 else:
                     out.write(text.encode("utf-8"))
                     cur = at
-            _copy(source, out, cur, size)
+            append_file(source, out, cur, size)
         finally:
             if isinstance(buf, mmap.mmap):
                 buf.close()
-
-
-def _copy(source: BinaryIO, out: BinaryIO, start: int, stop: int) -> None:
-    """Copy bytes `start:stop` of `source` to the end of `out`."""
-    out.flush()
-    while start < stop:
-        try:
-            done = os.copy_file_range(source.fileno(), out.fileno(), stop - start, start)
-        except (AttributeError, OSError):  # not Linux, or a file system without it
-            source.seek(start)
-            done = out.write(source.read(min(stop - start, 1 << 24)))
-        if done <= 0:
-            raise OSError(f"could not copy {source.name} bytes {start}:{stop}")
-        start += done
 
 
 def line_unit(buf: Buffer, x: int, end: int) -> int:
