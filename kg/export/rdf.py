@@ -314,9 +314,7 @@ def _estimate(
     return length(make(sample)) * len(items) / len(sample) if sample else 0.0
 
 
-def _cuts(
-    before: float, links: float, after: float, count_links: int, parts: int
-) -> list[int]:
+def _cuts(before: float, links: float, after: float, count_links: int, parts: int) -> list[int]:
     """Where to cut `count_links` links of `links` text in all for `parts` parts of about
     the same text, with `before` text ahead of the first link and `after` behind the last."""
     # The first part is made by the calling process, which then appends the others'
