@@ -120,9 +120,9 @@ def test_a_file_made_in_parts_is_the_file_made_whole(
     from kg.export.core import chosen_exporters
 
     (exporter,) = chosen_exporters([name])
-    monkeypatch.setattr(rdf, "cores", lambda: 1)
+    monkeypatch.setattr(rdf, "writers", lambda most: 1)
     exporter.write(graph, tmp_path / "whole")
-    monkeypatch.setattr(rdf, "cores", lambda: parts)
+    monkeypatch.setattr(rdf, "writers", lambda most: parts)
     monkeypatch.setattr(rdf, "_PARALLEL_FROM", 1)
     assert len(rdf._parts(graph, rdf.NTRIPLES, parts)) == parts
     exporter.write(graph, tmp_path / "parts")
@@ -140,3 +140,17 @@ def test_a_part_that_fails_fails_the_write_and_leaves_no_spill(tmp_path: Path) -
     with pytest.raises(OSError, match="part1"):
         write_parts(tmp_path / "out.nt", [lambda: iter(["<x> <y> <z> .\n"]), broken])
     assert [p.name for p in tmp_path.iterdir()] == ["out.nt"]
+
+
+def test_writers_follow_cores_and_free_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.export import rdf_syntax
+
+    monkeypatch.setattr(rdf_syntax.os, "sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(rdf_syntax, "_resident_kb", lambda: 1000)
+    monkeypatch.setattr(rdf_syntax, "_available_kb", lambda: 10_000)
+    assert rdf_syntax.writers(4) == 4 and rdf_syntax.writers(2) == 2
+    monkeypatch.setattr(rdf_syntax, "_available_kb", lambda: 1_500)
+    assert rdf_syntax.writers(4) == 2
+    monkeypatch.setattr(rdf_syntax, "_available_kb", lambda: 900)
+    assert rdf_syntax.writers(4) == 1
+    assert rdf_syntax._resident_kb() > 0  # this process, read from /proc

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from pyoxigraph import Triple
 
 from kg.export.core import GraphPatch, register_exporter
-from kg.export.rdf_syntax import Pair, Part, Syntax, cores, quoted, write_parts
+from kg.export.rdf_syntax import Pair, Part, Syntax, quoted, write_parts, writers
 from kg.export.splice import Buffer, Layout, just, line_unit, splice, up_to
 from kg.graph import KIND, gc_paused
 from kg.ids import link_id
@@ -453,7 +453,7 @@ def patch_turtle(change: GraphPatch, old: Path, new: Path) -> None:
 @gc_paused
 def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
     """Sorted N-Triples: byte-identical for the same graph."""
-    write_parts(path, _parts(graph, NTRIPLES, min(cores(), _MOST_PARTS)))
+    write_parts(path, _parts(graph, NTRIPLES, writers(_MOST_PARTS)))
 
 
 @register_exporter("turtle", "graph.ttl", patch_turtle)
@@ -464,6 +464,6 @@ def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
     Resource IRIs stay `<…>`: as prefixed names their percent signs, slashes and a final
     dot would need backslash escapes, which some parsers (rdflib 7) misread.
     """
-    parts = _parts(graph, TURTLE, min(cores(), _MOST_PARTS))
+    parts = _parts(graph, TURTLE, writers(_MOST_PARTS))
     prefixes = _prefixes()
     write_parts(path, [functools.partial(_after, prefixes, parts[0]), *parts[1:]])
