@@ -9,6 +9,7 @@ step needs, e.g. the graph for an export, is left out and reported apart).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import importlib
 import json
@@ -16,8 +17,9 @@ import os
 import random
 import resource
 import statistics
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,52 @@ def peak_rss_mb() -> dict[str, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"rss_mb": round(own, 1), "child_rss_mb": round(child, 1)}
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for tasks in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo += [int(child) for child in tasks.read_text().split()]
+    return found
+
+
+def _pss_mb(pid: int) -> float:
+    """The proportional set size of `pid`: its pages, each shared one divided among its sharers."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@contextlib.contextmanager
+def peak_memory(every: float = 0.25) -> Iterator[dict[str, float]]:
+    """Sample the memory of this process and all its descendants every `every` s; the
+    largest sum of their PSS goes to `["pss_mb"]`.
+
+    Peak RSS alone cannot say what a forked child costs: its RSS counts the pages it
+    shares with the parent (the RDF writers fork; so do local workers).
+    """
+    peak = {"pss_mb": 0.0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(every):
+            total = sum(_pss_mb(pid) for pid in _tree(os.getpid()))
+            peak["pss_mb"] = max(peak["pss_mb"], round(total, 1))
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        thread.join()
 
 
 @stage
@@ -197,20 +245,24 @@ def e2e(args: argparse.Namespace) -> dict[str, Any]:
 
     out = args.work / "e2e"
     start = time.perf_counter()
-    report = build(
-        [args.work / "corpus.jsonl"], out, workers=args.workers, exporters=RDF, keep_graph=True
-    )
-    steps = {"rdf" if k == "exports" else k: v for k, v in report.steps.items()}
-    built_rss = peak_rss_mb()["rss_mb"]  # before the CSV step
-    graph = report.built_graph
-    assert graph is not None
-    steps["neo4j_csv"], _ = timed(lambda: write_neo4j_csv(graph, out / "neo4j-csv"))
+    with peak_memory() as memory:
+        report = build(
+            [args.work / "corpus.jsonl"], out, workers=args.workers, exporters=RDF, keep_graph=True
+        )
+        steps = {"rdf" if k == "exports" else k: v for k, v in report.steps.items()}
+        built_rss = peak_rss_mb()["rss_mb"]  # before the CSV step
+        built_pss = memory["pss_mb"]
+        graph = report.built_graph
+        assert graph is not None
+        steps["neo4j_csv"], _ = timed(lambda: write_neo4j_csv(graph, out / "neo4j-csv"))
     return {
         "papers": report.read.papers,
         "seconds": time.perf_counter() - start,
         "steps": steps,
         "cpu_seconds": cpu_now(),
         "build_rss_mb": built_rss,
+        "build_pss_mb": built_pss,
+        "pss_mb": memory["pss_mb"],
     }
 
 
