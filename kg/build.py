@@ -161,6 +161,9 @@ def build(
         steps = {"extract": time.perf_counter() - started}
         graph = build_graph(extractions, index=index)
         index.define(extractions)
+        # The graph holds what the exports need; what it does not (mentions, the records'
+        # own objects) goes before the exports, which may fork writers of the graph.
+        del extractions
         steps["graph"] = time.perf_counter() - started - sum(steps.values())
         written = export_graph(graph, out, exporters, stage)
         save_index(index, stage.enter_context(atomic_path(out / INDEX_FILE)))

@@ -149,6 +149,8 @@ def test_leftovers_of_dead_runs_are_cleared_and_an_aside_folder_restored(tmp_pat
     (aside / "data").write_text("kept")
     (tmp_path / f".store.tmp-{pid}").mkdir()
     (tmp_path / f".graph.nt.tmp-{pid}").write_text("half")
+    # What a forked RDF writer of that run wrote for its part (kg.export.rdf_syntax).
+    (tmp_path / f".graph.nt.tmp-{pid}.part1-{pid}").write_text("other half")
     live = tmp_path / f".graph.nt.tmp-{os.getppid()}"
     live.write_text("someone else's")
     clear_leftovers(tmp_path / "store")

@@ -144,7 +144,9 @@ def write_parts(path: Path, parts: Sequence[Part]) -> None:
         write_text(path, (chunk for part in parts for chunk in part()))
         return
     context = multiprocessing.get_context("fork")
-    spills = [path.with_name(f"{path.name}.part{i}") for i in range(1, len(parts))]
+    # Named to end in `-<pid>` like the temporaries of kg.export.swap: if this process is
+    # killed, the next write of the same target clears them.
+    spills = [path.with_name(f"{path.name}.part{i}-{os.getpid()}") for i in range(1, len(parts))]
     children = [
         context.Process(target=write_text, args=(spill, part()), daemon=True)
         for spill, part in zip(spills, parts[1:], strict=True)
