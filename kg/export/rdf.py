@@ -147,18 +147,15 @@ def _links(graph: nx.MultiDiGraph, iris: dict[str, str]) -> tuple[Links, dict[st
     """Every link (edge) sorted by IRI, and each node's (relation, entity) statements."""
     links: Links = []
     relations: dict[str, list[Pair]] = {}
-    add = links.append
-    prefix = link_iri("")
-    properties = {relation: _ONTO[name] for relation, name in PROPERTY.items()}
     for paper, entities in graph.adjacency():
         source, statements = iris[paper], []
         for entity, keyed in entities.items():
             target = iris[entity]
             for relation, data in keyed.items():
                 # The graph carries each link's id (made once, when the link was added).
-                link = data.get("id") or link_id(paper, relation, entity)
-                add((prefix + link, source, target, relation, data["confidence"], data["evidence"]))
-                statements.append((properties[relation], target))
+                iri = link_iri(data.get("id") or link_id(paper, relation, entity))
+                links.append((iri, source, target, relation, data["confidence"], data["evidence"]))
+                statements.append((_ONTO[PROPERTY[relation]], target))
         relations[paper] = statements
     links.sort(key=itemgetter(0))
     return links, relations
@@ -281,15 +278,12 @@ def _parts(graph: nx.MultiDiGraph, syntax: Syntax, count: int = 1) -> list[Part]
         yield from starmap(_link_writer(syntax), stretch)
         yield from node_blocks(tail)
 
-    def length(made: Iterator[str]) -> int:
-        return sum(map(len, made))
-
     cuts: list[int] = []
     if count > 1 and len(links) >= _PARALLEL_FROM:
         cuts = _cuts(
-            _estimate(nodes[:split], length, node_blocks),
-            _estimate(links, length, functools.partial(starmap, _link_writer(syntax))),
-            _estimate(nodes[split:], length, node_blocks),
+            _estimate(nodes[:split], node_blocks),
+            _estimate(links, functools.partial(starmap, _link_writer(syntax))),
+            _estimate(nodes[split:], node_blocks),
             len(links),
             count,
         )
@@ -306,12 +300,10 @@ def _parts(graph: nx.MultiDiGraph, syntax: Syntax, count: int = 1) -> list[Part]
     ]
 
 
-def _estimate(
-    items: list[Any], length: Callable[[Iterator[str]], int], make: Callable[[Any], Iterator[str]]
-) -> float:
-    """The length of the text of `items`, from that of an even sample of at most 256."""
+def _estimate(items: list[Any], make: Callable[[Any], Iterator[str]]) -> float:
+    """The length of the text `make` gives for `items`, from an even sample of at most 256."""
     sample = items[:: max(1, len(items) // _SAMPLE)]
-    return length(make(sample)) * len(items) / len(sample) if sample else 0.0
+    return sum(map(len, make(sample))) * len(items) / len(sample) if sample else 0.0
 
 
 def _cuts(before: float, links: float, after: float, count_links: int, parts: int) -> list[int]:
