@@ -301,6 +301,18 @@ def test_an_acronym_task_does_not_grow_over_a_lower_case_compound(nlp: Any) -> N
     assert "ABSA" in tasks and not any("the-art" in task for task in tasks)
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("We add a loss term (dubbed QXR loss) to the objective.", "QXR loss"),
+        ("The second loss, which we dub RQZ loss, is simple.", "RQZ loss"),
+    ],
+)
+def test_a_named_loss_keeps_its_head(nlp: Any, text: str, name: str) -> None:
+    methods = found(extract_paper(paper(text), nlp), "METHOD")
+    assert name in methods and name.split()[0] not in methods
+
+
 def test_names_with_latex_accents_are_named_as_written(nlp: Any) -> None:
     ex = extract_paper(paper(r"We propose Nystr\"omLoRA, a variant of LoRA."), nlp)
     assert ("proposes", "METHOD", r"Nystr\"omLoRA") in links(ex)
@@ -375,6 +387,10 @@ def test_qualifiers_stay_out_of_task_phrases(nlp: Any) -> None:
         "Quasar Spectrum Segmentation for Astronomy Surveys",  # a lead phrase before `for`: the method
         "Efficient Learning of Sparse Codes",  # the head word alone
         "Contrastive Learning of Visual Representations",  # the gazetteer's METHOD
+        # A run of more than five capitalised words is a clause: no cut of it is the name.
+        "Sparse Quasar Glyph Rune Spectrum Segmentation via Hints",
+        # A run holding a name listed with another label (LoRA, a METHOD).
+        "Hints for LoRA Glyph Segmentation",
     ],
 )
 def test_title_phrases_that_are_not_tasks(nlp: Any, title: str) -> None:

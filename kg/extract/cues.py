@@ -20,7 +20,7 @@ from kg.extract.task_cues import listed_tasks, phrase_tasks, title_tasks
 from kg.extract.title_methods import OPENERS, title_methods
 from kg.extract.tokens import TokenTable, title_break, token_table
 
-NAMING = frozenset({"named", "called", "dubbed", "termed", "coined", "namely", "nicknamed"})
+NAMING = frozenset({"named", "called", "dubbed", "dub", "termed", "coined", "namely", "nicknamed"})
 PROPOSING = frozenset(
     {
         "propose",
@@ -54,6 +54,9 @@ PROPOSING = frozenset(
         "establish",
     }
 )
+
+
+_LOSS_WORDS = frozenset({"loss", "losses"})
 
 
 def _title_name(t: TokenTable, title_end: int) -> int | None:
@@ -181,6 +184,8 @@ class CueFinder:
             run = name_run(t, start)
             if run is None:
                 continue
+            if run[1] < len(t) and t.lowers[run[1]] in _LOSS_WORDS and t.spaced[run[1] - 1]:
+                run = (run[0], run[1] + 1)  # "dubbed ND loss": a loss is named with its head
             # After "named", any name; after "we propose", only a coined-looking one.
             if not (
                 strongly_named(t.span_text(*run)) or (lower in NAMING and run[1] - run[0] == 1)

@@ -5,8 +5,10 @@ Inconsistency Classification", "Object-Centric Learning with …", "… in Onlin
 and Games". A run of capitalised words ending in a head word such as `Classification`,
 `Segmentation` or `Learning` is taken as a TASK, less the evaluative words that lead it
 ("Robust", "Unified", "Improved"), which are not part of a reusable task name
-(ANNOTATION.md, TASK). Runs the gazetteer gives another label (`Contrastive Learning`
-is a METHOD) are left to the gazetteer.
+(ANNOTATION.md, TASK). Runs holding a name the gazetteer gives another label
+(`Contrastive Learning` is a METHOD; `LLM Empowered Recommendation`) are left alone, and
+so are runs of more than five capitalised words, a title's clause rather than a name
+("Monte Carlo Tree Search Boosts Reasoning").
 
 In running text a lower-case phrase ending in a head word and followed by `task(s)` or
 `problem(s)` ("the set property prediction task") is a TASK too, less its evaluative words,
@@ -69,17 +71,21 @@ def title_tasks(
             continue
         head = word_start(t, i + 1)
         start, words = head, 1
-        while start > 0 and words < 5 and t.spaced[start - 1] and not t.punct[start - 1]:
+        capped = False
+        while start > 0 and t.spaced[start - 1] and not t.punct[start - 1]:
             before = word_start(t, start)
             if not (t.texts[before][0].isupper() or t.texts[before][0].isdigit()):
                 break
+            if words == 5:  # a longer run is a title's clause, not a name: no cut is right
+                capped = True
+                break
             start, words = before, words + 1
         start = _strip_leading(t, start, head)
-        if start >= head:
+        if capped or start >= head:
             continue  # the head word alone is too generic to be a name
         if start == 0 and i + 1 < title_end and t.lowers[i + 1] == "for":
             continue  # "X Learning for Y": X is the paper's method, Y its task
-        if _listed_otherwise(taken, i):
+        if any(_listed_otherwise(taken, k) for k in range(start, i + 1)):
             continue
         found.append(Span(doc, start, i + 1, label="TASK", kb_id="title_task"))
     return found
