@@ -272,9 +272,10 @@ _ORDINARY = frozenset(
 )
 
 
-def _capitalised_word(doc: Doc, i: int) -> int:
+def _capitalised_word(doc: Doc, i: int, in_title: bool = False) -> int:
     """How many tokens ending at `i` form one capitalised word of a name (`Heterogeneous`,
-    `Relation-aware`, `Multi-task`), 0 if none: no sentence's first word, no function word."""
+    `Relation-aware`, `Multi-task`), 0 if none: no function word, and outside the title
+    (`in_title`) no sentence's first word."""
     first = i - 2 if _hyphenated(doc, i) else i
     words = [doc[k] for k in range(first, i + 1) if doc[k].text != "-"]
     head = doc[first]
@@ -282,7 +283,7 @@ def _capitalised_word(doc: Doc, i: int) -> int:
         not all(w.is_alpha for w in words)
         or not head.text[0].isupper()
         or head.text.isupper()  # `LLM`, `GNN`: names of their own, not modifiers
-        or head.is_sent_start  # `Standard Transformer`: no part of the name
+        or (head.is_sent_start and not in_title)  # `Standard Transformer`: no part of the name
         or head.lower_ in _TITLE_STOP
         or head.lower_ in _ORDINARY
         or head.lower_ in VAGUE
@@ -302,6 +303,8 @@ def extend_method(doc: Doc, span: Span, limit: int = 3) -> Span:
     if span.start == 0 or _capitalised_word(doc, span.start - 1) == 0:
         return span  # nearly every span: no need to find where the abstract starts
     body = title_start(token_table(doc))
+    if span.start < body:
+        return _title_method(doc, span, limit)
     start, words = span.start, 0
     while start > body and words < limit:
         size = _capitalised_word(doc, start - 1)
@@ -309,6 +312,33 @@ def extend_method(doc: Doc, span: Span, limit: int = 3) -> Span:
             break
         start, words = start - size, words + 1
     return span if start == span.start else Span(doc, start, span.end, label=span.label_)
+
+
+_TITLE_VERBS = frozenset(["your", "are", "how", "do", "does", "is", "can", "compact", "meets"])
+
+
+def _verb_s(word: str) -> bool:
+    """Whether `word` may be a verb's third person (`meets`, `improves`; not `heterogeneous`)."""
+    return word.endswith("s") and not word.endswith(("ous", "ss", "is", "us"))
+
+
+def _title_method(doc: Doc, span: Span, limit: int) -> Span:
+    """A title's METHOD span grown over the capitalised words before it, when they are the
+    whole run back to the title's start, a colon or a lower-case word (`via Iterative` +
+    `Preference Learning`); a longer run is a clause, not a name, and stays out."""
+    start, words = span.start, 0
+    while start > 0 and words < limit:
+        size = _capitalised_word(doc, start - 1, in_title=True)
+        word = doc[start - 1].lower_
+        if size == 0 or word in _TITLE_VERBS or word.endswith("ing") or _verb_s(word):
+            break  # `Boosting`, `Improves`: a title's verb, not a name's word
+        start, words = start - size, words + 1
+    if start == span.start:
+        return span
+    bounded = start == 0 or doc[start - 1].text == ":" or doc[start - 1].is_lower
+    if not bounded or (start == 0 and doc[0].lower_.endswith("ing")):
+        return span  # a longer run, or a title's opening verb (`Boosting …`)
+    return Span(doc, start, span.end, label=span.label_)
 
 
 def grow(doc: Doc, span: Span) -> Span:
