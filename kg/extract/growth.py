@@ -314,7 +314,8 @@ def extend_method(doc: Doc, span: Span, limit: int = 3) -> Span:
     return span if start == span.start else Span(doc, start, span.end, label=span.label_)
 
 
-_TITLE_VERBS = frozenset(["your", "are", "how", "do", "does", "is", "can", "compact", "meets"])
+# Words of a title's clause rather than of a name: pronouns, auxiliaries, `meets`, `compact`.
+_TITLE_NON_NAMES = frozenset(["your", "are", "how", "do", "does", "is", "can", "compact", "meets"])
 
 
 def _verb_s(word: str) -> bool:
@@ -324,21 +325,19 @@ def _verb_s(word: str) -> bool:
 
 def _title_method(doc: Doc, span: Span, limit: int) -> Span:
     """A title's METHOD span grown over the capitalised words before it, when they are the
-    whole run back to the title's start, a colon or a lower-case word (`via Iterative` +
-    `Preference Learning`); a longer run is a clause, not a name, and stays out."""
+    whole run back to the title's start, a colon or a lower-case word (`with White-Box` +
+    `Transformers`); a longer run is a clause, not a name, and stays out."""
     start, words = span.start, 0
     while start > 0 and words < limit:
         size = _capitalised_word(doc, start - 1, in_title=True)
         word = doc[start - 1].lower_
-        if size == 0 or word in _TITLE_VERBS or word.endswith("ing") or _verb_s(word):
+        if size == 0 or word in _TITLE_NON_NAMES or word.endswith("ing") or _verb_s(word):
             break  # `Boosting`, `Improves`: a title's verb, not a name's word
         start, words = start - size, words + 1
     if start == span.start:
         return span
     bounded = start == 0 or doc[start - 1].text == ":" or doc[start - 1].is_lower
-    if not bounded or (start == 0 and doc[0].lower_.endswith("ing")):
-        return span  # a longer run, or a title's opening verb (`Boosting …`)
-    return Span(doc, start, span.end, label=span.label_)
+    return Span(doc, start, span.end, label=span.label_) if bounded else span
 
 
 def grow(doc: Doc, span: Span) -> Span:

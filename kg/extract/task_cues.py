@@ -81,7 +81,9 @@ def title_tasks(
                 break
             start, words = before, words + 1
         start = _strip_leading(t, start, head)
-        if capped or start >= head:
+        if capped:
+            continue
+        if start >= head:
             continue  # the head word alone is too generic to be a name
         if start == 0 and i + 1 < title_end and t.lowers[i + 1] == "for":
             continue  # "X Learning for Y": X is the paper's method, Y its task
