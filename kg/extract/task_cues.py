@@ -80,9 +80,9 @@ def title_tasks(
                 capped = True
                 break
             start, words = before, words + 1
-        start = _strip_leading(t, start, head)
         if capped:
             continue
+        start = _strip_leading(t, start, head)
         if start >= head:
             continue  # the head word alone is too generic to be a name
         if start == 0 and i + 1 < title_end and t.lowers[i + 1] == "for":
