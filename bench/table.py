@@ -25,6 +25,12 @@ ROWS: list[tuple[str, str | tuple[str, ...], str]] = [
     ("Dask local:1 / local:2", ("dask1_per_s", "dask2_per_s"), "/s"),
     ("  Dask 2 workers over 1", "dask_2_over_1", "×"),
     ("  the same, first result to last (start-up left out)", "dask_2_over_1_steady", "×"),
+    (
+        "Dask on started clusters (pipelines loaded), 1 / 2",
+        ("dask1_running_per_s", "dask2_running_per_s"),
+        "/s",
+    ),
+    ("  2 workers over 1", "dask_2_over_1_running", "×"),
     ("graph building", "graph_per_s", "/s"),
     ("N-Triples export", "ntriples_per_s", "/s"),
     (
