@@ -6,15 +6,18 @@ parentheses after its long form, matched character by character from the end, wi
 first character of the short form at the start of a word, or the other way round (`LoGAH
 (Low-rank GrAph Hypernetworks)`). Where the long form's word initials spell the short
 form over more words than that match (`kg.extract.initials`), the longer one is kept.
+A title `SF: Long Form for …` defines too, where the subtitle's opening words spell SF.
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.initials import initials_long_form
-from kg.extract.tokens import TokenTable, token_table
+from kg.extract.tokens import TokenTable, title_break, token_table
 
 _OPEN, _CLOSE = "(", ")"
 
@@ -120,6 +123,77 @@ def _long_inside(doc: Doc, t: TokenTable, i: int, close: int) -> tuple[Span, str
     return _unquoted(doc, t, i + 1, close), short
 
 
+# Words a title's long form runs over between capitalised words, while the short form
+# still has letters to spell: "ToVo: Toxicity Taxonomy via Voting".
+_TITLE_JOINERS = frozenset(["and", "for", "of", "via", "with", "to", "in", "on", "from"])
+
+
+def _title_words(t: TokenTable, start: int, end: int) -> list[tuple[int, int]]:
+    """Token bounds of the words from `start` to `end`: tokens joined without a space
+    (`Module-to-Module`) are one word, up to a punctuation mark other than a hyphen."""
+    words, i = [], start
+    while i < end and not t.punct[i]:
+        j = i + 1
+        while j < end and not t.spaced[j - 1] and (t.texts[j] == "-" or not t.punct[j]):
+            j += 1
+        words.append((i, j))
+        if j < end and t.punct[j] and t.texts[j] != "-":
+            break
+        i = j
+    return words
+
+
+def _title_definition(doc: Doc, t: TokenTable) -> tuple[Span, Span, str] | None:
+    """(short span, long span, short form) of a title `SF: Long Form …`: one word before
+    the colon, spelled by the subtitle's opening capitalised words (over the function
+    words between them). The long form ends where a run of capitalised words ends: the
+    first such end whose capitals spell SF's (`_capitals_pattern`), else the first whose
+    characters do (Schwartz & Hearst): `MARS: Matching Attribute-aware
+    Representations for Text-based Sequential Recommendation` runs to its end, `ConR:
+    Contrastive Regularizer for …` stops before "for"; `Zephyr: Direct Distillation …`
+    defines nothing."""
+    title_end = title_break(t)
+    colon = next((i for i in range(min(title_end, 6)) if t.texts[i] == ":"), None)
+    if not colon or any(t.spaced[i] for i in range(colon - 1)):
+        return None
+    short = t.span_text(0, colon)
+    if not valid_short_form(short):
+        return None
+    ends: list[int] = []
+    words = _title_words(t, colon + 1, title_end)[:12]
+    if not words or t.lowers[words[0][0]] in ("a", "an", "the"):
+        return None  # "Aioli: A Unified Optimization Framework …" describes, it does not spell
+    for k, (first, last) in enumerate(words):
+        word = t.texts[first]
+        if word[0].isupper() or word[0].isdigit():
+            if ends and ends[-1] == first:
+                ends[-1] = last  # the capitalised run goes on
+            else:
+                ends.append(last)
+        elif not (k and word in _TITLE_JOINERS and len(ends) < 2):
+            break  # over one function word at most: "… Method for Contrastive Learning of …"
+    stem = _stem(short)
+    texts = [t.span_text(colon + 1, end) for end in ends]
+    capitals = _capitals_pattern(stem)
+    for spells in (capitals.match, lambda text: best_long_form(stem, text) == text):
+        for end, text in zip(ends, texts, strict=True):
+            if " " in text and spells(text):
+                return doc[0:colon], doc[colon + 1 : end], short
+    return None
+
+
+def _capitals_pattern(short: str) -> re.Pattern[str]:
+    """A pattern matching text that spells `short`'s letters in order: its first letter at
+    the text's start, each capital at the start of a word or hyphen piece, each lower-case
+    letter anywhere (`ConR`: Contrastive Regularizer; `m2mKD`: Module-to-Module Knowledge
+    Distillation). Digits are left out."""
+    letters = [c for c in short if c.isalpha()]
+    inner = "".join(
+        (r".*?(?<![^\s\-])" if c.isupper() else ".*?") + re.escape(c) for c in letters[1:]
+    )
+    return re.compile(re.escape(letters[0]) + inner if letters else "(?!)", re.IGNORECASE)
+
+
 def _stem(short: str) -> str:
     """The short form without a plural `s` (`LLMs`)."""
     return short[:-1] if short.endswith("s") and short[:-1].isupper() else short
@@ -159,6 +233,16 @@ class AbbreviationDetector:
                 continue
             defined[key] = long_span.text
             spans.append(Span(doc, long_span.start, long_span.end, label="LONG", kb_id=key))
+        if (titled := _title_definition(doc, t)) is not None:
+            # Beside the abstract's own definition, if it has one: "CDR: Customizable
+            # Density Ratios …" and "we introduce customized density ratio (CDR)" are two
+            # long forms of one pair. The lead is a SHORT span, also over several tokens.
+            lead, long_span, short = titled
+            key = _stem(short)
+            defined.setdefault(key, long_span.text)
+            spans.append(Span(doc, long_span.start, long_span.end, label="LONG", kb_id=key))
+            spans.append(Span(doc, lead.start, lead.end, label="SHORT", kb_id=key))
+            taken.update(range(lead.start, lead.end))
         for i, text in enumerate(t.texts if defined else ()):
             bare: str | None = (
                 text

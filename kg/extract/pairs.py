@@ -79,8 +79,14 @@ def pair_labels(
     of the short form; `listed` are the gazetteer's spans, `proposed` the pairs the paper coins."""
     labels: dict[str, str | None] = {}
     for span in abbrevs:
+        # A title's lead name (`LAPP: Layer Adaptive Progressive Pruning for …`) has the
+        # label its subtitle gives it (kg.extract.cues), whatever its long form alone reads as.
+        lead = span.start == 0 and span.end < len(span.doc) and span.doc[span.end].text == ":"
+        if span.label_ == "SHORT" and lead and (span.start, span.end) in ruled:
+            labels.setdefault(span.kb_id_, ruled[(span.start, span.end)])
+    for span in abbrevs:
         key = (span.start, span.end)
-        if span.label_ == "LONG" and key in known:
+        if span.label_ == "LONG" and key in known and span.kb_id_ not in labels:
             label = known[key]
             if label == "METHOD" and key not in listed and label_from_head(span.text) == "METRIC":
                 # A METHOD is the model's (or a naming cue's) default; a measure's head word
