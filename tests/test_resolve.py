@@ -7,8 +7,10 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
+from kg.extract.admission import Candidate
 from kg.extract.pairs import pair_labels
-from kg.extract.resolve import no_name, one_kind
+from kg.extract.resolve import _without_model_word, no_name, one_kind
+from kg.extract.tokens import token_table
 
 
 def pair(words: list[str], long: tuple[int, int], short: tuple[int, int]) -> list[Span]:
@@ -209,3 +211,24 @@ def test_a_title_task_phrase_before_a_data_noun_and_a_lone_evaluative_word_are_n
         return [Span(doc, robust, robust + 1, label="TASK")]
 
     assert "Robust" not in tasks("Data for Robust Parsing", robust_as_task)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("using Qwen2.5 models here", "Qwen2.5"),
+        ("the GPT-Neo-125M model here", "GPT-Neo-125M"),
+        ("from Vision-Language Models here", "Vision-Language Models"),
+        ("the Bradley-Terry model here", "Bradley-Terry model"),
+        ("large reward models here", "reward models"),
+    ],
+)
+def test_a_coined_name_sheds_a_generic_model_word(nlp: Any, text: str, kept: str) -> None:
+    doc = nlp.make_doc(text)
+    t = token_table(doc)
+    start = next(i for i, tok in enumerate(doc) if tok.idx == text.index(text.split()[1]))
+    end = next(i for i, tok in enumerate(doc) if tok.lower_.startswith("model")) + 1
+    span = doc[start:end]
+    c = Candidate(start, end, span.start_char, span.end_char, "METHOD", span.text, "kg_model")
+    trimmed = _without_model_word(t, c)
+    assert text[trimmed.start_char : trimmed.end_char] == trimmed.name == kept

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -59,6 +60,7 @@ from kg.extract.admission import (
 )
 from kg.extract.names import GENERIC_PHRASES
 from kg.extract.pairs import coined_pairs, pair_labels
+from kg.extract.shapes import strongly_named
 from kg.extract.siblings import list_siblings
 from kg.extract.task_cues import task_list_items
 from kg.extract.task_words import VAGUE
@@ -210,6 +212,7 @@ def choose(
     }
     title_end = title_break(table)
     for c in ranked:
+        c = _without_model_word(table, c)
         if any(i in taken for i in range(c.start, c.end)) or _no_name(c, text):
             continue
         if c.label == "TASK" and _no_task_here(table, c, title_end):
@@ -235,6 +238,26 @@ def choose(
     chosen = one_kind(doc, chosen, groups["kg_gazetteer"])
     chosen.extend(_propagate(doc, text, chosen, taken))
     return sorted(chosen, key=lambda s: s.start)
+
+
+_MODEL_WORDS = frozenset(["model", "models"])
+
+
+def _without_model_word(table: TokenTable, c: Candidate) -> Candidate:
+    """A METHOD candidate less a generic `model(s)` after a one-word coined name:
+    `Qwen2.5 models` is `Qwen2.5` (ANNOTATION.md rule 2); `Vision-Language Models` stays."""
+    if c.label != "METHOD" or c.end - c.start < 2 or table.lowers[c.end - 1] not in _MODEL_WORDS:
+        return c
+    last = c.end - 1
+    if not table.spaced[last - 1] or any(table.spaced[i] for i in range(c.start, last - 1)):
+        return c  # not one word (tokens joined without spaces) before the model word
+    word = table.span_text(c.start, last)
+    # Capitals after a hyphen make no coinage: `Vision-Language Models`, `Bradley-Terry model`.
+    if not any(strongly_named(piece) for piece in word.split("-")):
+        return c
+    surface = table.text[c.start_char : c.end_char]
+    name = word if c.name == surface else c.name
+    return replace(c, end=last, end_char=table.ends[last - 1], name=name)
 
 
 # Names that say they are benchmarks: `MT-Bench`, `AlpacaEval`, `Long Range Arena`; of a
