@@ -145,8 +145,8 @@ def _title_words(t: TokenTable, start: int, end: int) -> list[tuple[int, int]]:
 
 def _title_definition(doc: Doc, t: TokenTable) -> tuple[Span, Span, str] | None:
     """(short span, long span, short form) of a title `SF: Long Form …`: one word before
-    the colon, spelled by the subtitle's opening capitalised words (over the function
-    words between them). The long form ends where a run of capitalised words ends: the
+    the colon, spelled by the subtitle's opening capitalised words (over one function
+    word between them at most). The long form ends where a run of capitalised words ends: the
     first such end whose capitals spell SF's (`_capitals_pattern`), else the first whose
     characters do (Schwartz & Hearst): `MARS: Matching Attribute-aware
     Representations for Text-based Sequential Recommendation` runs to its end, `ConR:
