@@ -134,17 +134,14 @@ def running_cluster(address: str | None, running: bool) -> Iterator[str | None]:
     if not (running and address):
         yield address
         return
-    from kg.extract.distributed import connect, worker_pipeline
+    from kg.extract.distributed import connect, disconnect, worker_pipeline
 
     client = connect(address)
     try:
         client.run(worker_pipeline, None)
         yield str(client.scheduler.address)
     finally:
-        cluster = client.cluster
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        disconnect(client)
 
 
 @stage

@@ -116,8 +116,14 @@ def extract_cluster(
             workers * in_flight,
         )
     finally:
-        cluster = client.cluster
-        client.close()
-        if cluster is not None and address.startswith(LOCAL):
-            cluster.close()
+        if disconnect(client):
             _NLP.pop(model_arg, None)
+
+
+def disconnect(client: Any) -> bool:
+    """Close `client` and the local cluster it started, if any (whether it had one)."""
+    cluster = client.cluster
+    client.close()
+    if cluster is not None:
+        cluster.close()
+    return cluster is not None
