@@ -164,7 +164,7 @@ def extract(args: argparse.Namespace) -> dict[str, Any]:
 
     with running_cluster(args.cluster, args.running) as cluster:
         seconds, count = timed(lambda: run(cluster))
-    end = time.perf_counter()
+        end = time.perf_counter()  # before a started cluster is closed
     return {
         "papers": count,
         "seconds": seconds,
