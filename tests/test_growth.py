@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from spacy.tokens import Doc, Span
 
+from kg.extract.growth import whole_word
 from kg.extract.pipeline import doc_text
 from kg.types import Paper
 
@@ -142,3 +144,43 @@ def test_a_title_method_grows_over_a_bounded_run_of_capitalised_words(
 ) -> None:
     doc = nlp(doc_text(Paper("p", title, "We study it.")))
     assert (name, "METHOD") in {(s.text, s.label_) for s in doc.spans["kg_gazetteer"]}
+
+
+@pytest.mark.parametrize(
+    ("abstract", "name", "part"),
+    [
+        ("We study vision-language modeling here.", "vision-language modeling", "TASK"),
+        ("It helps text-to-code and code-to-code search.", "code-to-code search", "TASK"),
+    ],
+)
+def test_a_listed_name_grows_to_the_hyphenated_word_it_ends(
+    nlp: Any, abstract: str, name: str, part: str
+) -> None:
+    spans = gazetteer_spans(nlp, abstract)
+    assert (name, part) in spans
+    assert name.split("-")[-1] not in {text for text, _ in spans}
+
+
+@pytest.mark.parametrize(
+    ("words", "spaces", "bounds", "before", "grown"),
+    [
+        (["unsup", "-", "SimCSE", "wins"], [0, 0, 1, 0], (2, 3), True, "unsup-SimCSE"),
+        (["Llama", "-", "3", "-", "Physician"], [0, 0, 0, 0, 0], (0, 3), True, "Llama-3-Physician"),
+        (["MCTS", "-", "based", "search"], [0, 0, 1, 0], (0, 1), True, "MCTS"),
+        (["Policy", "Gradient", "-", "Driven"], [1, 0, 0, 0], (0, 2), True, "Policy Gradient"),
+        (["non", "-", "Transformer", "models"], [0, 0, 1, 0], (2, 3), True, "Transformer"),
+        (["Latent", "-", "Space", "control"], [0, 0, 1, 0], (2, 3), False, "Space"),
+        (["pre", "-", "LLM"], [1, 0, 0], (2, 3), True, "LLM"),  # a blank: no compound
+    ],
+)
+def test_whole_word_takes_the_pieces_of_a_hyphenated_name(
+    nlp: Any,
+    words: list[str],
+    spaces: list[int],
+    bounds: tuple[int, int],
+    before: bool,
+    grown: str,
+) -> None:
+    doc = Doc(nlp.vocab, words=words, spaces=[bool(s) for s in spaces])
+    span = whole_word(doc, Span(doc, *bounds, label="METHOD"), before=before)
+    assert (span.text, span.label_) == (grown, "METHOD")

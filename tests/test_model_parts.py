@@ -42,7 +42,7 @@ def test_model_spans_with_an_edge_at_a_hyphen_take_the_whole_word(blank: Any) ->
     spaces += [False, False, False, False, False, False, False, False, False]
     doc = Doc(blank.vocab, words=words, spaces=spaces)
     tagged = [
-        Span(doc, 1, 2, label="METHOD"),  # ArmoRM: ends at a letter, stays
+        Span(doc, 1, 2, label="METHOD"),  # ArmoRM: a capitalised piece follows, grows
         Span(doc, 4, 6, label="METHOD"),  # -8B
         Span(doc, 2, 6, label="METHOD"),  # -Llama3-8B: the same word again
         Span(doc, 8, 9, label="METHOD"),  # MCTS of MCTS-based: stays
@@ -50,7 +50,6 @@ def test_model_spans_with_an_edge_at_a_hyphen_take_the_whole_word(blank: Any) ->
         Span(doc, 18, 20, label="METRIC"),  # -K: not past the word into ")"
     ]
     assert [(s.text, s.label_) for s in whole_words(doc, tagged)] == [
-        ("ArmoRM", "METHOD"),
         ("ArmoRM-Llama3-8B", "METHOD"),
         ("MCTS", "METHOD"),
         ("Llama-3-Physician", "METHOD"),
@@ -360,3 +359,15 @@ def test_a_sure_model_span_grows_a_rule_s_span_of_its_kind(blank: Any) -> None:
     assert gap_mentions(doc) == [("image segmentation", "TASK")]
     doc = with_model_span(blank, text, (2, 5), "TASK", 0.6, rule=(3, 5, "METHOD"))
     assert gap_mentions(doc) == [("image segmentation", "METHOD")]
+
+
+def test_a_lone_plain_word_of_a_compound_takes_no_piece_before_it(blank: Any) -> None:
+    words = ["Latent", "-", "Space", "and", "text", "-", "guided", "image", "generation"]
+    doc = Doc(
+        blank.vocab, words=words, spaces=[False, False, True, True, False, False, True, True, False]
+    )
+    tagged = [Span(doc, 2, 3, label="METHOD"), Span(doc, 6, 9, label="TASK")]
+    assert [(s.text, s.label_) for s in whole_words(doc, tagged)] == [
+        ("Space", "METHOD"),
+        ("text-guided image generation", "TASK"),
+    ]

@@ -340,8 +340,74 @@ def _title_method(doc: Doc, span: Span, limit: int) -> Span:
     return Span(doc, start, span.end, label=span.label_) if bounded else span
 
 
+# Glued pieces after a name that say how it is made or used, however cased
+# (`Policy Gradient-Driven`, `MCTS-Based`): the name is the part before them.
+_HOW_MADE = (
+    _HOW
+    | _HOW_USED
+    | frozenset(
+        [
+            "aware",
+            "driven",
+            "guided",
+            "powered",
+            "augmented",
+            "enhanced",
+            "inspired",
+            "assisted",
+            "conditioned",
+            "agnostic",
+            "oriented",
+            "informed",
+            "tuned",
+            "aligned",
+            "empowered",
+            "enabled",
+            "friendly",
+            "regularized",
+            "constrained",
+            "induced",
+            "supervised",
+        ]
+    )
+)
+# Glued pieces before a name that negate it rather than name a variant (`non-Transformer`).
+_NEGATING = frozenset(["non", "anti", "un"])
+
+
+def whole_word(doc: Doc, span: Span, before: bool = True) -> Span:
+    """The span grown to the hyphenated word it is part of: over every piece glued before it
+    (`unsup-` + `SimCSE`, `vision-` + `language modeling`, `Self-` + `Correcting-ICL`) and
+    over capitalised pieces glued after it (`Llama-3` + `-Physician`, `ERU` + `-KG`); a
+    lower-case piece after it (`MCTS-based`, `UNESCO-defined`) or one saying how it is made
+    (`Gradient-Driven`) stays out. `before=False` leaves the pieces before it out, as
+    does a METRIC: the pieces before a measure say what is measured or how precise numbers
+    are (`parameter-accuracy`, `mixed-precision`).
+    """
+    start, end = span.start, span.end
+    while (
+        before
+        and span.label_ != "METRIC"
+        and _hyphenated(doc, start)
+        and doc[start - 2].text.isalnum()
+        and doc[start - 2].lower_ not in _NEGATING
+    ):
+        start -= 2
+    while (
+        (word := _glued_word(doc, end)) is not None
+        and word.text.isalnum()
+        and (word.text[0].isupper() or word.text[0].isdigit())
+        and word.lower_ not in _HOW_MADE
+    ):
+        end += 2
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(doc, start, end, label=span.label_)
+
+
 def grow(doc: Doc, span: Span) -> Span:
     """A matched name grown over the words that belong to it."""
+    span = whole_word(doc, span)
     if span.label_ == "TASK":
         return extend_task(doc, span)
     if span.label_ == "METRIC":

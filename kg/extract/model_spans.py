@@ -14,6 +14,9 @@ from spacy.language import Language
 from spacy.pipeline.tagger import Tagger
 from spacy.tokens import Doc, Span
 
+from kg.extract.growth import whole_word
+from kg.extract.names import name_shaped
+
 # `doc.user_data` key of the per-token probabilities of the chosen tags (`kg_tagger`).
 TAG_PROBABILITY = "kg_tag_probability"
 
@@ -130,14 +133,17 @@ def whole_words(doc: Doc, spans: list[Span]) -> list[Span]:
         if doc[end - 1].text == "-":
             while end < size and joined(end - 1, end):
                 end += 1
+        if (start, end) != (span.start, span.end):
+            span = Span(doc, start, end, label=span.label_)
+        # A lone plain word the tagger takes from a compound (`Space` of `Latent-Space`,
+        # `precision` of `full-precision`) is rarely a name's head: a coined word (`SimCSE`
+        # of `unsup-SimCSE`) or a phrase (`guided image generation`) takes the pieces before it.
+        span = whole_word(doc, span, before=len(span) > 1 or name_shaped(span.text))
+        start, end = span.start, span.end
         key = (start, end, span.label_)
         if key not in seen:
             seen.add(key)
-            found.append(
-                span
-                if (start, end) == (span.start, span.end)
-                else Span(doc, start, end, label=span.label_)
-            )
+            found.append(span)
     return found
 
 
