@@ -50,7 +50,7 @@ test-neo4j: $(STAMP)
 	set -a; [ ! -f .env ] || . ./.env; set +a; $(BIN)/python -m pytest -q -m neo4j -rs
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests bench
+	$(BIN)/ruff check kg tests bench fuzz
 	$(BIN)/mypy kg bench tests
 
 # Rebuild the shipped gazetteer from ../shared/data/gazetteer (names only; see kg/data/NOTICE.md).
