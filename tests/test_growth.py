@@ -111,6 +111,15 @@ def test_a_lower_case_task_grows_over_multi_and_cross_compounds(
         ("Training with Zorbic Dropout helps.", "Zorbic Dropout"),
         # a sentence's first word, a word that says which one, an abbreviation: no growth
         ("Standard Transformer models fail.", "Transformer"),
+        # ... unless the run goes back to it: it is the first word of the name
+        (
+            "It is cheap. Message Passing Graph Neural Networks learn.",
+            "Message Passing Graph Neural Networks",
+        ),
+        (
+            "It is cheap. Standard Heterogeneous Graph Neural Networks fail.",
+            "Heterogeneous Graph Neural Networks",
+        ),
         ("We compare with Existing Knowledge Distillation methods.", "Knowledge Distillation"),
         ("We run LLM Knowledge Distillation here.", "Knowledge Distillation"),
         # a lower-case method stays as it is

@@ -308,6 +308,11 @@ def extend_method(doc: Doc, span: Span, limit: int = 3) -> Span:
     start, words = span.start, 0
     while start > body and words < limit:
         size = _capitalised_word(doc, start - 1)
+        if size == 0 and words > 0:
+            # A run of capitalised words back to the sentence's start is one name
+            # (`Message Passing` + `Graph Neural Networks`), its first word included.
+            size = _capitalised_word(doc, start - 1, in_title=True)
+            size = size if doc[start - size].is_sent_start else 0
         if size == 0 or start - size < body:
             break
         start, words = start - size, words + 1
