@@ -232,3 +232,16 @@ def test_a_coined_name_sheds_a_generic_model_word(nlp: Any, text: str, kept: str
     c = Candidate(start, end, span.start_char, span.end_char, "METHOD", span.text, "kg_model")
     trimmed = _without_model_word(t, c)
     assert text[trimmed.start_char : trimmed.end_char] == trimmed.name == kept
+
+
+def test_a_model_span_over_two_listed_names_gives_way_to_them(nlp: Any) -> None:
+    def merged(doc: Doc) -> list[Span]:
+        # The tagger runs a listed model on into the listed technique after it.
+        start = [t.i for t in doc if t.text == "BERT"][-1]
+        return [Span(doc, start, start + 2, label="METHOD")]
+
+    labels = labels_with_model_spans(nlp, "It beats the BERT Transformer baseline.", merged)
+    assert labels == {("BERT", "METHOD"), ("Transformer", "METHOD")}
+    # One listed name and a word that is none stay the model's one span.
+    labels = labels_with_model_spans(nlp, "It beats the BERT Zorbic baseline.", merged)
+    assert labels == {("BERT Zorbic", "METHOD")}

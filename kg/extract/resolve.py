@@ -118,6 +118,8 @@ def _candidates(
         for k, span in enumerate(groups[source]):
             if span.kb_id_ == "data" and (span.start, span.end) in listed:
                 continue  # a listed name keeps its listed kind: GSM8K stays a benchmark
+            if source == "kg_model" and _two_listed(span, listed):
+                continue  # `BERT Transformer`, `Mistral-7B Supervised Fine-Tuning`: two names
             label = labelled.get(span.kb_id_) if source == "kg_abbrevs" else span.label_
             surface = text[span.start_char : span.end_char]
             if source == "kg_model" or (source == "kg_cues" and label == "METHOD"):
@@ -145,6 +147,14 @@ def _candidates(
                 )
             )
     return found
+
+
+def _two_listed(span: Span, listed: set[tuple[int, int]]) -> bool:
+    """Whether `span` is two listed names side by side and nothing else."""
+    return any(
+        (span.start, mid) in listed and (mid, span.end) in listed
+        for mid in range(span.start + 1, span.end)
+    )
 
 
 # How candidates are ranked: URLs first always; then either the longest span (ties by
