@@ -108,7 +108,9 @@ def whole_words(doc: Doc, spans: list[Span]) -> list[Span]:
     either edge left out (`BMMR-Eval;`), in order, without repeats.
 
     The tagger tags the pieces of a hyphenated word one by one, and no name starts or
-    ends with a hyphen; an edge at a letter (`MCTS` of `MCTS-based`) stays where it is.
+    ends with a hyphen. An edge at a letter moves as `growth.whole_word` says: over a
+    capitalised piece after it (`ArmoRM` of `ArmoRM-Llama3-8B`), not a lower-case one
+    (`MCTS` of `MCTS-based`).
     """
     size = len(doc)
     seen: set[tuple[int, int, str]] = set()
