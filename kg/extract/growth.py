@@ -352,7 +352,6 @@ _HOW_MADE = (
     | _HOW_USED
     | frozenset(
         [
-            "aware",
             "driven",
             "guided",
             "powered",
