@@ -272,10 +272,10 @@ _ORDINARY = frozenset(
 )
 
 
-def _capitalised_word(doc: Doc, i: int, in_title: bool = False) -> int:
+def _capitalised_word(doc: Doc, i: int, first_too: bool = False) -> int:
     """How many tokens ending at `i` form one capitalised word of a name (`Heterogeneous`,
-    `Relation-aware`, `Multi-task`), 0 if none: no function word, and outside the title
-    (`in_title`) no sentence's first word."""
+    `Relation-aware`, `Multi-task`), 0 if none: no function word, and no sentence's first
+    word unless `first_too` (in a title, or where a name's run reaches back to it)."""
     first = i - 2 if _hyphenated(doc, i) else i
     words = [doc[k] for k in range(first, i + 1) if doc[k].text != "-"]
     head = doc[first]
@@ -283,7 +283,7 @@ def _capitalised_word(doc: Doc, i: int, in_title: bool = False) -> int:
         not all(w.is_alpha for w in words)
         or not head.text[0].isupper()
         or head.text.isupper()  # `LLM`, `GNN`: names of their own, not modifiers
-        or (head.is_sent_start and not in_title)  # `Standard Transformer`: no part of the name
+        or (head.is_sent_start and not first_too)  # `Standard Transformer`: no part of the name
         or head.lower_ in _TITLE_STOP
         or head.lower_ in _ORDINARY
         or head.lower_ in VAGUE
@@ -311,7 +311,7 @@ def extend_method(doc: Doc, span: Span, limit: int = 3) -> Span:
         if size == 0 and words > 0:
             # A run of capitalised words back to the sentence's start is one name
             # (`Message Passing` + `Graph Neural Networks`), its first word included.
-            size = _capitalised_word(doc, start - 1, in_title=True)
+            size = _capitalised_word(doc, start - 1, first_too=True)
             size = size if doc[start - size].is_sent_start else 0
         if size == 0 or start - size < body:
             break
@@ -334,7 +334,7 @@ def _title_method(doc: Doc, span: Span, limit: int) -> Span:
     `Transformers`); a longer run is a clause, not a name, and stays out."""
     start, words = span.start, 0
     while start > 0 and words < limit:
-        size = _capitalised_word(doc, start - 1, in_title=True)
+        size = _capitalised_word(doc, start - 1, first_too=True)
         word = doc[start - 1].lower_
         if size == 0 or word in _TITLE_NON_NAMES or word.endswith("ing") or _verb_s(word):
             break  # `Boosting`, `Improves`: a title's verb, not a name's word
