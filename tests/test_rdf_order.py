@@ -131,14 +131,14 @@ def test_a_file_made_in_parts_is_the_file_made_whole(
 
 
 def test_a_part_that_fails_fails_the_write_and_leaves_no_spill(tmp_path: Path) -> None:
-    from kg.export.rdf_syntax import write_parts
+    from kg.export.rdf_syntax import Part, write_parts
 
     def broken() -> Iterator[str]:
         yield "<a> <b> <c> .\n"
         raise ValueError("no more")
 
-    with pytest.raises(OSError, match="part1"):
-        write_parts(tmp_path / "out.nt", [lambda: iter(["<x> <y> <z> .\n"]), broken])
+    with pytest.raises(OSError, match="parts of out.nt"):
+        write_parts(tmp_path / "out.nt", [Part(lambda: iter(["<x> <y> <z> .\n"])), Part(broken)])
     assert [p.name for p in tmp_path.iterdir()] == ["out.nt"]
 
 
@@ -154,3 +154,36 @@ def test_writers_follow_cores_and_free_memory(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(rdf_syntax, "_available_kb", lambda: 900)
     assert rdf_syntax.writers(4) == 1
     assert rdf_syntax._resident_kb() > 0  # this process, read from /proc
+
+
+@pytest.mark.parametrize(
+    ("room", "fits"),
+    [
+        (10.0, True),  # wide gaps: each part moves up in one step
+        (1.01, True),  # gaps of a few bytes: each part moves in many steps
+        (1.0, True),  # no gaps: the parts are in place already
+        (0.5, False),  # a part outgrows its room: the file is written again whole
+    ],
+)
+def test_parts_written_apart_are_moved_together(
+    room: float, fits: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.export import rdf_syntax
+    from kg.export.rdf_syntax import Part, write_parts
+
+    texts = [
+        [f'<s{p}> <p> "{name} {i}" .\n' for i in range(40) for name in NAMES] for p in range(3)
+    ]
+    sizes = [len("".join(text).encode()) for text in texts]
+    monkeypatch.setattr(rdf_syntax, "_ROOM", room)
+    monkeypatch.setattr(rdf_syntax, "_ROOM_MORE", 0)
+    monkeypatch.setattr(rdf_syntax, "_PAGE", 1)
+    whole = []
+    monkeypatch.setattr(rdf_syntax, "write_text", lambda path, chunks: whole.append(path))
+    parts = [Part(lambda t=text: iter(t), size) for text, size in zip(texts, sizes, strict=True)]
+    write_parts(tmp_path / "out.nt", parts)
+    assert whole == ([] if fits else [tmp_path / "out.nt"])
+    if fits:
+        expected = "".join(line for text in texts for line in text).encode()
+        assert (tmp_path / "out.nt").read_bytes() == expected
+    assert [p.name for p in tmp_path.iterdir()] == ["out.nt"]

@@ -279,38 +279,42 @@ def _parts(graph: nx.MultiDiGraph, syntax: Syntax, count: int = 1) -> list[Part]
         yield from node_blocks(tail)
 
     cuts: list[int] = []
+    sizes = [0.0, 0.0, 0.0]  # of the nodes before the links, of a link, of the nodes after
     if count > 1 and len(links) >= _PARALLEL_FROM:
-        cuts = _cuts(
-            _estimate(nodes[:split], node_blocks),
-            _estimate(links, functools.partial(starmap, _link_writer(syntax))),
-            _estimate(nodes[split:], node_blocks),
-            len(links),
-            count,
-        )
+        before = _estimate(nodes[:split], node_blocks)
+        stretch = _estimate(links, functools.partial(starmap, _link_writer(syntax)))
+        after = _estimate(nodes[split:], node_blocks)
+        cuts = _cuts(before, stretch, after, len(links), count)
+        sizes = [before, stretch / len(links), after]
     ends = [0, *cuts, len(links)]
     last = len(ends) - 2
     return [
-        functools.partial(
-            part,
-            nodes[:split] if i == 0 else [],
-            links[start:stop],
-            nodes[split:] if i == last else [],
+        Part(
+            functools.partial(
+                part,
+                nodes[:split] if i == 0 else [],
+                links[start:stop],
+                nodes[split:] if i == last else [],
+            ),
+            sizes[0] * (i == 0) + sizes[1] * (stop - start) + sizes[2] * (i == last),
         )
         for i, (start, stop) in enumerate(itertools.pairwise(ends))
     ]
 
 
 def _estimate(items: list[Any], make: Callable[[Any], Iterator[str]]) -> float:
-    """The length of the text `make` gives for `items`, from an even sample of at most 256."""
+    """The bytes of the UTF-8 text `make` gives for `items`, from an even sample of at most 256."""
     sample = items[:: max(1, len(items) // _SAMPLE)]
-    return sum(map(len, make(sample))) * len(items) / len(sample) if sample else 0.0
+    made = sum(len(chunk.encode()) for chunk in make(sample))
+    return made * len(items) / len(sample) if sample else 0.0
 
 
 def _cuts(before: float, links: float, after: float, count_links: int, parts: int) -> list[int]:
     """Where to cut `count_links` links of `links` text in all for `parts` parts of about
     the same text, with `before` text ahead of the first link and `after` behind the last."""
-    # The first part is made by the calling process, which then appends the others'
-    # files to its own (a copy at disk speed): it takes a larger share.
+    # The first part is made by the calling process, which then moves the others up to
+    # it; the children start by copying the pages of the graph they touch (see
+    # rdf_syntax.writers): the first part is the larger, by a share measured here.
     share = (before + links + after) / (parts + _FIRST_MORE)
     each = links / count_links
     cuts = {round((share * (i + _FIRST_MORE) - before) / each) for i in range(1, parts)}
@@ -318,13 +322,13 @@ def _cuts(before: float, links: float, after: float, count_links: int, parts: in
 
 
 _SAMPLE = 256
-_FIRST_MORE = 0.1
+_FIRST_MORE = 0.15
 _PARALLEL_FROM = 5000  # links; below, forking takes longer than the text it shares out
 
 
 def _blocks(graph: nx.MultiDiGraph, syntax: Syntax) -> Iterator[str]:
     """Each subject's statements as text in `syntax`, subjects and statements in N-Triples order."""
-    return itertools.chain.from_iterable(part() for part in _parts(graph, syntax))
+    return itertools.chain.from_iterable(part.make() for part in _parts(graph, syntax))
 
 
 NTRIPLES = Syntax(lambda s: f"{s} ", lambda s: f" .\n{s} ", " .\n", {})
@@ -369,7 +373,7 @@ def _prefixes() -> str:
 
 def _after(first: str, part: Part) -> Iterator[str]:
     yield first
-    yield from part()
+    yield from part.make()
 
 
 _MOST_PARTS = 4  # processes making one RDF file at once
@@ -458,4 +462,5 @@ def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
     """
     parts = _parts(graph, TURTLE, writers(_MOST_PARTS))
     prefixes = _prefixes()
-    write_parts(path, [functools.partial(_after, prefixes, parts[0]), *parts[1:]])
+    first = Part(functools.partial(_after, prefixes, parts[0]), parts[0].size + len(prefixes))
+    write_parts(path, [first, *parts[1:]])

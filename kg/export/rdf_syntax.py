@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kg.graph import gc_paused
 
@@ -90,7 +90,12 @@ def write_text(path: Path, chunks: Iterator[str]) -> None:
         handle.writelines(chunks)
 
 
-Part = Callable[[], Iterator[str]]  # makes the chunks of one stretch of a file
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One stretch of a file: what makes its chunks, and about how many bytes of UTF-8 they are."""
+
+    make: Callable[[], Iterator[str]]
+    size: float = 0.0
 
 
 def writers(most: int) -> int:
@@ -133,46 +138,140 @@ def _resident_kb() -> int:
 @gc_paused
 def write_parts(path: Path, parts: Sequence[Part]) -> None:
     """Write the chunks of `parts`, one part after another, to `path`: every part but the
-    first made by a forked process at the same time, into a file beside `path` that is
-    then appended (by the kernel, `os.copy_file_range`) and removed.
+    first made by a forked process at the same time.
+
+    Each part is written into `path` itself at a place past the end its `size` foretells
+    (with room to spare); when all are done the kernel moves them up to close the gaps
+    (`os.copy_file_range` within the file) and the file is cut to length. Moving pages
+    within the page cache is cheap beside writing each part to a file of its own and
+    appending that: at 100k papers 0.25 s against 3 s for 1.2 GB here. Should a part
+    outgrow its room, the whole file is written again by this process alone.
 
     Making the text is nearly all of an RDF export's time and holds the GIL: processes,
     not threads. A forked child shares the parent's graph until it writes to a page.
     Where processes cannot be forked the parts are written in turn by this process.
     """
     if len(parts) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        write_text(path, (chunk for part in parts for chunk in part()))
+        write_text(path, _all_chunks(parts))
         return
     context = multiprocessing.get_context("fork")
-    # Named to end in `-<pid>` like the temporaries of kg.export.swap: if this process is
-    # killed, the next write of the same target clears them.
-    spills = [path.with_name(f"{path.name}.part{i}-{os.getpid()}") for i in range(1, len(parts))]
+    starts = _starts(parts)
+    lengths = [context.RawValue("q", 0) for _ in parts]
+    path.write_bytes(b"")
     children = [
-        context.Process(target=write_text, args=(spill, part()), daemon=True)
-        for spill, part in zip(spills, parts[1:], strict=True)
+        context.Process(
+            target=_write_at, args=(path, part.make(), start, stop, length), daemon=True
+        )
+        for part, start, stop, length in zip(
+            parts[1:], starts[1:], [*starts[2:], None], lengths[1:], strict=True
+        )
     ]
     try:
         for child in children:
             child.start()
-        write_text(path, parts[0]())
+        _write_at(path, parts[0].make(), 0, starts[1], lengths[0])
         for child in children:
             child.join()
-        failed = [spill.name for spill, c in zip(spills, children, strict=True) if c.exitcode]
-        if failed:
-            raise OSError(f"the processes writing {', '.join(failed)} failed")
-        # Not opened to append: copy_file_range refuses a file opened with O_APPEND.
-        with path.open("r+b") as out:
-            out.seek(0, os.SEEK_END)
-            for spill in spills:
-                with spill.open("rb") as source:
-                    append_file(source, out)
+        if any(child.exitcode for child in children):
+            raise OSError(f"the processes writing parts of {path.name} failed")
     finally:
         for child in children:
             if child.is_alive():
                 child.kill()
                 child.join()
-        for spill in spills:
-            spill.unlink(missing_ok=True)
+    if any(length.value < 0 for length in lengths):  # a part outgrew its room
+        write_text(path, _all_chunks(parts))
+        return
+    _close_gaps(path, starts, [length.value for length in lengths])
+
+
+def _all_chunks(parts: Sequence[Part]) -> Iterator[str]:
+    return (chunk for part in parts for chunk in part.make())
+
+
+_ROOM = 1.1  # times a part's foretold size that it has room for, and
+_ROOM_MORE = 1 << 22  # bytes more
+_PAGE = 1 << 12
+
+
+def _starts(parts: Sequence[Part]) -> list[int]:
+    """Where in the file each part is first written: page-aligned, each with room for the last."""
+    starts = [0]
+    for part in parts[:-1]:
+        end = starts[-1] + int(part.size * _ROOM) + _ROOM_MORE
+        starts.append(-(-end // _PAGE) * _PAGE)
+    return starts
+
+
+def _write_at(path: Path, chunks: Iterator[str], start: int, stop: int | None, length: Any) -> None:
+    """Write `chunks` as UTF-8 into `path` from byte `start`, never at `stop` or past it,
+    and set `length.value` to the bytes written, or to -1 if they would not fit."""
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        at = start
+        for batch in _batched(chunks):
+            if stop is not None and at + len(batch) > stop:
+                length.value = -1
+                return
+            _pwrite_all(fd, batch, at)
+            at += len(batch)
+    finally:
+        os.close(fd)
+    length.value = at - start
+
+
+def _batched(chunks: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
+    """`chunks` as UTF-8, gathered into pieces of about `size` bytes, or more."""
+    batch: list[bytes] = []
+    total = 0
+    for chunk in chunks:
+        data = chunk.encode()
+        batch.append(data)
+        total += len(data)
+        if total >= size:
+            yield b"".join(batch)
+            batch, total = [], 0
+    if batch:
+        yield b"".join(batch)
+
+
+def _pwrite_all(fd: int, data: bytes, at: int) -> None:
+    view = memoryview(data)
+    while view:
+        done = os.pwrite(fd, view, at)
+        view, at = view[done:], at + done
+
+
+def _close_gaps(path: Path, starts: list[int], lengths: list[int]) -> None:
+    """Move each part written at `starts` (with `lengths`) up against the one before it, and
+    cut the file after the last."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        end = lengths[0]
+        for start, length in zip(starts[1:], lengths[1:], strict=True):
+            gap = start - end
+            if not gap:  # it filled its room: in place already
+                end += length
+                continue
+            # Source and target of one copy may not overlap: move at most a gap at a time.
+            for at in range(0, length, gap):
+                count = min(gap, length - at)
+                _copy_within(fd, start + at, end + at, count)
+            end += length
+        os.ftruncate(fd, end)
+    finally:
+        os.close(fd)
+
+
+def _copy_within(fd: int, source: int, target: int, count: int) -> None:
+    while count > 0:
+        try:
+            done = os.copy_file_range(fd, fd, count, source, target)
+        except (AttributeError, OSError):  # not Linux, or a file system without it
+            done = os.pwrite(fd, os.pread(fd, min(count, 1 << 24), source), target)
+        if done <= 0:
+            raise OSError(f"could not move bytes {source}:{source + count} of a file")
+        source, target, count = source + done, target + done, count - done
 
 
 def append_file(source: BinaryIO, out: BinaryIO, start: int = 0, stop: int | None = None) -> None:
