@@ -8,6 +8,7 @@ between one paper and one entity, names that need escaping.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -178,9 +179,11 @@ def test_parts_written_apart_are_moved_together(
     monkeypatch.setattr(rdf_syntax, "_ROOM", room)
     monkeypatch.setattr(rdf_syntax, "_ROOM_MORE", 0)
     monkeypatch.setattr(rdf_syntax, "_PAGE", 1)
-    whole = []
+    whole: list[Path] = []
     monkeypatch.setattr(rdf_syntax, "write_text", lambda path, chunks: whole.append(path))
-    parts = [Part(lambda t=text: iter(t), size) for text, size in zip(texts, sizes, strict=True)]
+    parts = [
+        Part(functools.partial(iter, text), size) for text, size in zip(texts, sizes, strict=True)
+    ]
     write_parts(tmp_path / "out.nt", parts)
     assert whole == ([] if fits else [tmp_path / "out.nt"])
     if fits:
