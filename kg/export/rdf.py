@@ -303,7 +303,8 @@ def _parts(graph: nx.MultiDiGraph, syntax: Syntax, count: int = 1) -> list[Part]
 
 
 def _estimate(items: list[Any], make: Callable[[Any], Iterator[str]]) -> float:
-    """The bytes of the UTF-8 text `make` gives for `items`, from an even sample of at most 256."""
+    """The bytes of the UTF-8 text `make` gives for `items`, from every n-th of them (n their
+    number over 256)."""
     sample = items[:: max(1, len(items) // _SAMPLE)]
     made = sum(len(chunk.encode()) for chunk in make(sample))
     return made * len(items) / len(sample) if sample else 0.0
