@@ -9,6 +9,7 @@ between one paper and one entity, names that need escaping.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -190,3 +191,31 @@ def test_parts_written_apart_are_moved_together(
         expected = "".join(line for text in texts for line in text).encode()
         assert (tmp_path / "out.nt").read_bytes() == expected
     assert [p.name for p in tmp_path.iterdir()] == ["out.nt"]
+
+
+def test_copies_fall_back_to_reading_and_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.export import rdf_syntax
+
+    def refuse(*args: object) -> int:
+        raise OSError("no copy_file_range here")
+
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.write_bytes(bytes(range(256)) * 4)
+    for kernel in (True, False):
+        target.write_bytes(b"head")
+        if not kernel:
+            monkeypatch.setattr(rdf_syntax.os, "copy_file_range", refuse)
+        with source.open("rb") as src, target.open("r+b") as out:
+            out.seek(4)
+            rdf_syntax.append_file(src, out, 10, 700)
+            out.write(b"!")
+        assert target.read_bytes() == b"head" + source.read_bytes()[10:700] + b"!"
+        fd = os.open(target, os.O_RDWR)  # within one file, ranges apart
+        try:
+            rdf_syntax.copy_range(fd, fd, 4, 104, 600)
+        finally:
+            os.close(fd)
+        data = target.read_bytes()
+        assert data[600:700] == data[4:104]

@@ -255,38 +255,34 @@ def _close_gaps(path: Path, starts: list[int], lengths: list[int]) -> None:
                 continue
             # Source and target of one copy may not overlap: move at most a gap at a time.
             for at in range(0, length, gap):
-                count = min(gap, length - at)
-                _copy_within(fd, start + at, end + at, count)
+                copy_range(fd, fd, start + at, start + min(at + gap, length), end + at)
             end += length
         os.ftruncate(fd, end)
     finally:
         os.close(fd)
 
 
-def _copy_within(fd: int, source: int, target: int, count: int) -> None:
-    while count > 0:
-        try:
-            done = os.copy_file_range(fd, fd, count, source, target)
-        except (AttributeError, OSError):  # not Linux, or a file system without it
-            done = os.pwrite(fd, os.pread(fd, min(count, 1 << 24), source), target)
-        if done <= 0:
-            raise OSError(f"could not move bytes {source}:{source + count} of a file")
-        source, target, count = source + done, target + done, count - done
-
-
-def append_file(source: BinaryIO, out: BinaryIO, start: int = 0, stop: int | None = None) -> None:
-    """Copy bytes `start:stop` (to the end by default) of `source` to the end of `out`.
+def copy_range(source: int, target: int, start: int, stop: int, at: int) -> None:
+    """Copy bytes `start:stop` of the file open as `source` into the one open as `target`
+    (the same one if the ranges do not overlap), from byte `at`.
 
     The kernel copies (`os.copy_file_range`) where it can, not this process.
     """
-    out.flush()
-    stop = os.fstat(source.fileno()).st_size if stop is None else stop
     while start < stop:
         try:
-            done = os.copy_file_range(source.fileno(), out.fileno(), stop - start, start)
+            done = os.copy_file_range(source, target, stop - start, start, at)
         except (AttributeError, OSError):  # not Linux, or a file system without it
-            source.seek(start)
-            done = out.write(source.read(min(stop - start, 1 << 24)))
+            done = os.pwrite(target, os.pread(source, min(stop - start, 1 << 24), start), at)
         if done <= 0:
-            raise OSError(f"could not copy {source.name} bytes {start}:{stop}")
-        start += done
+            raise OSError(f"could not copy bytes {start}:{stop} of a file")
+        start, at = start + done, at + done
+
+
+def append_file(source: BinaryIO, out: BinaryIO, start: int = 0, stop: int | None = None) -> None:
+    """Copy bytes `start:stop` (to the end by default) of `source` to `out` at its position,
+    and move that past them (see `copy_range`)."""
+    out.flush()
+    stop = os.fstat(source.fileno()).st_size if stop is None else stop
+    at = out.tell()
+    copy_range(source.fileno(), out.fileno(), start, stop, at)
+    out.seek(at + max(0, stop - start))
