@@ -250,12 +250,10 @@ def _close_gaps(path: Path, starts: list[int], lengths: list[int]) -> None:
         end = lengths[0]
         for start, length in zip(starts[1:], lengths[1:], strict=True):
             gap = start - end
-            if not gap:  # it filled its room: in place already
-                end += length
-                continue
-            # Source and target of one copy may not overlap: move at most a gap at a time.
-            for at in range(0, length, gap):
-                copy_range(fd, fd, start + at, start + min(at + gap, length), end + at)
+            if gap:  # none when the parts before filled their room: in place already
+                # Source and target of one copy may not overlap: a gap's worth at a time.
+                for at in range(0, length, gap):
+                    copy_range(fd, fd, start + at, start + min(at + gap, length), end + at)
             end += length
         os.ftruncate(fd, end)
     finally:
