@@ -120,3 +120,19 @@ def test_minted_iris_are_single_safe_segments(name: str) -> None:
     from pyoxigraph import NamedNode
 
     assert NamedNode(iri).value == iri
+
+
+@pytest.mark.parametrize(
+    "name", [*HOSTILE, "line\u2028sep", "next\x85line", "non\ufffechar", "tab\tx"]
+)
+@pytest.mark.parametrize("pad", [0, 200])  # short texts take a quicker test than long ones
+def test_quoted_literals_read_back_as_the_text(name: str, pad: int) -> None:
+    from pyoxigraph import RdfFormat, parse
+
+    from kg.export.rdf_syntax import quoted
+
+    text = name + "x" * pad
+    line = f"<https://s.example/> <https://p.example/> {quoted(text)} .\n"
+    (quad,) = parse(line.encode(), RdfFormat.N_TRIPLES)
+    assert quad.object.value == text
+    assert "\n" not in line[:-1] and "\r" not in line

@@ -161,9 +161,12 @@ def _links(graph: nx.MultiDiGraph, iris: dict[str, str]) -> tuple[Links, dict[st
     return links, relations
 
 
+_TYPE = {kind: (A, _iri(ONTOLOGY + kind)) for kind in ("Paper", *KIND.values())}
+
+
 def _node_pairs(node: str, data: dict[str, Any], relations: list[Pair]) -> list[Pair]:
     kind = data["kind"]
-    pairs = [(A, _iri(ONTOLOGY + kind)), (_P["identifier"], quoted(node))]
+    pairs = [_TYPE[kind], (_P["identifier"], quoted(node))]
     if kind == "Paper":
         pairs += [(_P[key], quoted(data[key])) for key in _PAPER_FIELDS if data.get(key)]
         return pairs + relations

@@ -40,9 +40,18 @@ def _escape(match: re.Match[str]) -> str:
     return _ESCAPES[ord(match[0])]
 
 
+_SHORT_TEXT = 128
+
+
 def quoted(value: object) -> str:
     """`value` as text in double quotes, escaped as N-Triples and Turtle strings need."""
     text = str(value)
+    # Names and ids are short: isprintable() is the quicker test there (it is also false
+    # for U+FFFE, U+FFFF and the other non-characters, which the long way handles).
+    if len(text) < _SHORT_TEXT and text.isprintable():
+        if '"' in text or "\\" in text:
+            text = text.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{text}"'
     # Control characters are looked for in the UTF-8 bytes, where each is a byte of its
     # own: deleting them with bytes.translate is quicker than a search or isprintable().
     data = text.encode("utf-8", "surrogatepass")
