@@ -25,10 +25,12 @@ kept last).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -180,6 +182,15 @@ class Patched:
     changed_papers: int
 
 
+def _append_lines(stored: Path, tmp: Path, keep: int, lines: list[bytes]) -> None:
+    """`stored` up to byte `keep`, then `lines`, written to `tmp`."""
+    shutil.copyfile(stored, tmp)
+    with tmp.open("r+b") as handle:
+        handle.truncate(keep)
+        handle.seek(0, 2)
+        handle.writelines(lines)
+
+
 def patch_build(
     out: Path,
     papers_file: str,
@@ -284,18 +295,21 @@ def patch_build(
             name_entity(graph, entity, index.names[entity], index.said[entity].keys())
     change = GraphPatch(graph, gone_nodes, gone_links)
 
-    written = [stored]
     tmp = stage.enter_context(atomic_path(stored))
-    shutil.copyfile(stored, tmp)
-    with tmp.open("r+b") as handle:
-        handle.truncate(starts[titled])
-        handle.seek(0, 2)
-        handle.writelines(lines)
+    jobs = [functools.partial(_append_lines, stored, tmp, starts[titled], lines)]
+    written = [stored]
     for exporter in chosen:
         target = out / exporter.filename
         assert exporter.patch is not None
-        exporter.patch(change, target, stage.enter_context(atomic_path(target)))
+        temporary = stage.enter_context(atomic_path(target))
+        jobs.append(functools.partial(exporter.patch, change, target, temporary))
         written.append(target)
+    # Each job is mostly the kernel copying a file's unchanged bytes, with the GIL let go;
+    # the jobs only read `change`. Side by side, 100k papers + 1%: 6.7-7.3 s against
+    # 7.8-10.0 s in turn (page allocation in the kernel keeps it from halving).
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        for done in [pool.submit(job) for job in jobs]:
+            done.result()
     save_index(index, stage.enter_context(atomic_path(out / INDEX_FILE)))
     return Patched(index.summary(), [*written, out / INDEX_FILE], len(new), len(affected))
 

@@ -245,3 +245,32 @@ def test_patched_update_follows_abbreviations_defined_later(
     after = (tmp_path / "step" / "graph.nt").read_text()
     assert "method%3Axyz>" not in after and "method%3Aqq>" in after
     assert report.graph == full.graph
+
+
+def test_failed_patch_leaves_the_folder_as_it_was(
+    halves: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The patches run side by side: one failing commits none of the others, nor papers.jsonl."""
+    import kg.export.rdf as rdf
+
+    a, b = halves
+    step = tmp_path / "step"
+    build([a], step, exporters=ALL)
+    before = {p.name: p.read_bytes() for p in step.iterdir() if p.is_file()}
+    real = rdf.splice
+
+    def failing(old: Path, new: Path, layout: object, *args: object) -> None:
+        if layout is rdf.TURTLE_LAYOUT:
+            raise OSError("disk full")
+        real(old, new, layout, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rdf, "splice", failing)
+    with pytest.raises(OSError, match="disk full"):
+        build([b], step, exporters=ALL, update=True)
+    after = {p.name: p.read_bytes() for p in step.iterdir() if p.is_file()}
+    assert after == before
+    monkeypatch.undo()
+    report = build([b], step, exporters=ALL, update=True)
+    assert report.changed is not None  # the index survived: patched, not made again
+    build([a, b], tmp_path / "full", exporters=ALL)
+    assert_same_outputs(step, tmp_path / "full")
