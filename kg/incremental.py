@@ -306,7 +306,7 @@ def patch_build(
         written.append(target)
     # Each job is mostly the kernel copying a file's unchanged bytes, with the GIL let go;
     # the jobs only read `change`. Side by side, 100k papers + 1%: 6.7-7.3 s against
-    # 7.8-10.0 s in turn (page allocation in the kernel keeps it from halving).
+    # 7.8-10.0 s in turn.
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         for done in [pool.submit(job) for job in jobs]:
             done.result()
