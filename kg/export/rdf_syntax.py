@@ -46,16 +46,18 @@ _SHORT_TEXT = 128
 def quoted(value: object) -> str:
     """`value` as text in double quotes, escaped as N-Triples and Turtle strings need."""
     text = str(value)
-    # Names and ids are short: isprintable() is the quicker test there (it is also false
-    # for U+FFFE, U+FFFF and the other non-characters, which the long way handles).
-    if len(text) < _SHORT_TEXT and text.isprintable():
-        if '"' in text or "\\" in text:
-            text = text.replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{text}"'
-    # Control characters are looked for in the UTF-8 bytes, where each is a byte of its
-    # own: deleting them with bytes.translate is quicker than a search or isprintable().
-    data = text.encode("utf-8", "surrogatepass")
-    if len(data.translate(None, _CONTROL)) < len(data) or "\ufffe" in text or "\uffff" in text:
+    if len(text) < _SHORT_TEXT:
+        # Names and ids: isprintable() is the quicker test there. It is also false for
+        # other characters that need no escape (U+2028, U+00A0): the regular expression
+        # below then escapes only what needs it.
+        plain = text.isprintable()
+    else:
+        # Control characters are looked for in the UTF-8 bytes, where each is a byte of its
+        # own: deleting them with bytes.translate is quicker than a search or isprintable().
+        data = text.encode("utf-8", "surrogatepass")
+        plain = len(data.translate(None, _CONTROL)) == len(data)
+        plain = plain and "\ufffe" not in text and "\uffff" not in text
+    if not plain:
         text = _NEEDS_ESCAPE.sub(_escape, text)
     elif '"' in text or "\\" in text:  # abstracts often quote: two replacements suffice
         text = text.replace("\\", "\\\\").replace('"', '\\"')
