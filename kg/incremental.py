@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +40,7 @@ import networkx as nx
 from kg.canonical import Definitions, agreed, alias_table, count_definitions
 from kg.export.core import GraphPatch, atomic_path, chosen_exporters
 from kg.export.jsonl import from_record, read_records, record_line
+from kg.export.rdf_syntax import append_file
 from kg.graph import (
     KIND,
     GraphSummary,
@@ -184,11 +184,9 @@ class Patched:
 
 def _append_lines(stored: Path, tmp: Path, keep: int, lines: list[bytes]) -> None:
     """`stored` up to byte `keep`, then `lines`, written to `tmp`."""
-    shutil.copyfile(stored, tmp)
-    with tmp.open("r+b") as handle:
-        handle.truncate(keep)
-        handle.seek(0, 2)
-        handle.writelines(lines)
+    with stored.open("rb") as source, tmp.open("wb") as out:
+        append_file(source, out, 0, keep)
+        out.writelines(lines)
 
 
 def patch_build(
