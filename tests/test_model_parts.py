@@ -198,8 +198,8 @@ def gap_mentions(doc: Any) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("text", "bounds", "label", "confidence", "kept"),
     [
-        ("We test on FooSet today", (3, 4), "DATASET", 0.995, True),
-        ("We test on FooSet today", (3, 4), "DATASET", 0.95, False),
+        ("We test on Fooset today", (3, 4), "DATASET", 0.995, True),
+        ("We test on Fooset today", (3, 4), "DATASET", 0.95, False),
         ("we study image captioning here", (2, 4), "TASK", 0.95, True),
         ("we study image captioning here", (2, 4), "TASK", 0.6, False),
         ("we report success rate here", (2, 4), "METRIC", 0.95, True),

@@ -25,7 +25,9 @@ The policy, applied in order:
    left out, listed next to a chosen mention ("GraftNet, PullNet and EmbedKGQA"), comes in
    with that mention's label; a DATASET whose name says it is a benchmark (`MT-Bench`,
    `AlpacaEval`, `Long Range Arena`) is one, and so is a one-word METHOD ending so
-   (`AGIEval`) that is not listed as a METHOD.
+   (`AGIEval`) that is not listed as a METHOD. A word with a capital after a lower-case
+   letter that nothing took (`ConvexDA`, `SCoRe`; kg.extract.coined) is a name too: with
+   the label of a mention it stands in a list with, else METHOD.
 5. Generic phrases (ANNOTATION.md rule 1 and 8) and spans that cannot be names (numbers,
    fractions, sizes, versions, licences, comparisons) are dropped, and so is a measure's
    name used otherwise (`click-through rate (CTR) prediction`, "used to recall items",
@@ -58,6 +60,7 @@ from kg.extract.admission import (
     outside_tokens,
     vetoed,
 )
+from kg.extract.coined import coined_words
 from kg.extract.names import GENERIC_PHRASES
 from kg.extract.pairs import coined_pairs, pair_labels
 from kg.extract.shapes import strongly_named
@@ -243,7 +246,12 @@ def choose(
                 span_id=c.source,
             )
         )
-    chosen.extend(list_siblings(doc, table, chosen, groups["kg_model"], taken))
+    coined = coined_words(doc, table, taken)
+    chosen.extend(list_siblings(doc, table, chosen, [*groups["kg_model"], *coined], taken))
+    for span in coined:
+        if not any(i in taken for i in range(span.start, span.end)):
+            taken.update(range(span.start, span.end))
+            chosen.append(span)
     chosen = [_benchmark_named(doc, s, listed_methods) for s in chosen]
     chosen = one_kind(doc, chosen, groups["kg_gazetteer"])
     chosen.extend(_propagate(doc, text, chosen, taken))

@@ -37,7 +37,7 @@ def list_siblings(
                 continue
             label = sibling.label_
             name = canonical_name(label, m.text)
-            span = Span(doc, m.start, m.end, label=label, kb_id=name, span_id="kg_model")
+            span = Span(doc, m.start, m.end, label=label, kb_id=name, span_id=m.id_ or "kg_model")
             taken.update(range(m.start, m.end))
             by_start[m.start] = by_end[m.end] = span
             added.append(span)
