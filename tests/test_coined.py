@@ -45,6 +45,8 @@ def found(text: str, taken: set[int] = frozenset()) -> list[str]:  # type: ignor
 def test_coined_words_take_glued_name_pieces_but_not_modifiers() -> None:
     text = "We pair StruXGPT-7B with FooBarNet-based tuning and QuxNet."
     assert found(text) == ["StruXGPT-7B", "FooBarNet", "QuxNet"]
+    # The tokenizer splits a count's unit off (`DocStruct4`, `M`); the name keeps it.
+    assert found("We build DocStruct4M and DocReason25K's split.") == ["DocStruct4M", "DocReason25K"]
 
 
 def test_coined_words_leave_taken_tokens_and_inner_pieces_alone() -> None:

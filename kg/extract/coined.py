@@ -99,14 +99,19 @@ def coined_words(doc: Doc, table: TokenTable, taken: set[int]) -> list[Span]:
 
 def _glued_end(table: TokenTable, i: int) -> int:
     """The end of the word starting at token `i` with the capitalised or numbered pieces glued
-    after it (`StruXGPT` + `-7B`; not `-based`)."""
+    after it (`StruXGPT` + `-7B`; not `-based`) and the letters and digits the tokenizer
+    split off it (`DocStruct4` + `M`, a count's unit)."""
     end = i + 1
-    while (
-        end + 1 < len(table)
-        and not table.spaced[end - 1]
-        and table.texts[end] in GLUE
-        and not table.spaced[end]
-        and is_name_token(table.texts[end + 1])
-    ):
-        end += 2
+    while end < len(table) and not table.spaced[end - 1]:
+        if table.texts[end].isalnum():
+            end += 1
+        elif (
+            end + 1 < len(table)
+            and table.texts[end] in GLUE
+            and not table.spaced[end]
+            and is_name_token(table.texts[end + 1])
+        ):
+            end += 2
+        else:
+            break
     return end
