@@ -15,9 +15,10 @@ _JOINS = frozenset([",", "and", "or"])
 def list_siblings(
     doc: Doc, table: TokenTable, chosen: list[Span], model: list[Span], taken: set[int]
 ) -> list[Span]:
-    """The model's proper-looking spans that stand in a list next to a chosen mention
-    ("GraftNet, PullNet and EmbedKGQA"), with that mention's label: the items of a list are
-    of one kind, and the tagger tells names apart better than it tells their kind.
+    """The proper-looking spans of `model` (the tagger's, and coined words) that stand in a
+    list next to a chosen mention ("GraftNet, PullNet and EmbedKGQA"), with that mention's
+    label: the items of a list are of one kind, and the tagger tells names apart better than
+    it tells their kind. Each keeps its span id (`kg_model` where it has none).
 
     `taken` (the chosen mentions' tokens) grows by the spans added; a span added makes its
     own neighbour a sibling in turn, so a whole list follows its one known item.
