@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -35,7 +36,7 @@ def test_ordinary_words_terms_and_sites_are_not(word: str) -> None:
     assert not is_coined(word)
 
 
-def found(text: str, taken: set[int] = frozenset()) -> list[str]:  # type: ignore[assignment]
+def found(text: str, taken: Iterable[int] = ()) -> list[str]:
     doc = spacy.blank("en")(text)
     spans = coined_words(doc, token_table(doc), set(taken))
     assert all(s.label_ == "METHOD" and s.id_ == SOURCE for s in spans)
@@ -46,7 +47,10 @@ def test_coined_words_take_glued_name_pieces_but_not_modifiers() -> None:
     text = "We pair StruXGPT-7B with FooBarNet-based tuning and QuxNet."
     assert found(text) == ["StruXGPT-7B", "FooBarNet", "QuxNet"]
     # The tokenizer splits a count's unit off (`DocStruct4`, `M`); the name keeps it.
-    assert found("We build DocStruct4M and DocReason25K's split.") == ["DocStruct4M", "DocReason25K"]
+    assert found("We build DocStruct4M and DocReason25K's split.") == [
+        "DocStruct4M",
+        "DocReason25K",
+    ]
 
 
 def test_coined_words_leave_taken_tokens_and_inner_pieces_alone() -> None:
