@@ -81,7 +81,7 @@ model: $(STAMP)
 # Extraction quality on the seed dev split and the public test sets.
 eval: $(STAMP)
 	$(BIN)/kg eval --split dev --json bench/results/eval_dev.json
-	@for c in scierc scier tdmsci; do $(BIN)/kg eval --corpus $$c --json bench/results/eval_$$c.json; done
+	@for c in scierc scier tdmsci pwc2022; do $(BIN)/kg eval --corpus $$c --json bench/results/eval_$$c.json; done
 
 # Fuzz the ingest parsers with atheris for FUZZ_SECONDS (never part of `make test`); crashes land in build/fuzz.
 FUZZ_SECONDS ?= 120

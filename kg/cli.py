@@ -248,7 +248,10 @@ def evaluate(
     ] = None,
     corpus: Annotated[
         str | None,
-        typer.Option(help="Score on a public test set instead: scierc, scier or tdmsci."),
+        typer.Option(
+            help="Score on a public test set instead: scierc, scier or tdmsci; or pwc2022 "
+            "for the recall of Papers-with-Code leaderboard names (see kg.leaderboards)."
+        ),
     ] = None,
     split: Annotated[
         str | None,
@@ -267,10 +270,17 @@ def evaluate(
     from kg.evaluate import as_dict, evaluate_corpus, format_report, predict, score
 
     if corpus:
-        from kg.corpora import PUBLISHED, READERS
+        from kg.corpora import PUBLISHED, READERS, SHARED_DATA
+        from kg.leaderboards import FILES, evaluate_listed, format_listed
 
+        if corpus in FILES:
+            listed = evaluate_listed(corpus, SHARED_DATA, model)
+            typer.echo(format_listed(listed))
+            if json_out is not None:
+                json_out.write_text(json.dumps(listed, indent=1))
+            return
         if corpus not in READERS:
-            _fail(f"unknown corpus {corpus!r} (choose from {', '.join(READERS)})")
+            _fail(f"unknown corpus {corpus!r} (choose from {', '.join([*READERS, *FILES])})")
         report = evaluate_corpus(corpus, model)
         typer.echo(f"{corpus} test set; published: {PUBLISHED[corpus]}")
     else:

@@ -193,3 +193,11 @@ def test_whole_word_takes_the_pieces_of_a_hyphenated_name(
     doc = Doc(nlp.vocab, words=words, spaces=[bool(s) for s in spaces])
     span = whole_word(doc, Span(doc, *bounds, label="METHOD"), before=before)
     assert (span.text, span.label_) == (grown, "METHOD")
+
+
+@pytest.mark.parametrize(
+    "abstract", ["An FID of 2.17 on CIFAR-10-and less cost.", "On ImageNet-or not."]
+)
+def test_a_hyphen_before_a_function_word_is_a_dash(nlp: Any, abstract: str) -> None:
+    spans = {text for text, _ in gazetteer_spans(nlp, abstract)}
+    assert spans & {"CIFAR-10", "ImageNet"} and not any("-and" in s or "-or" in s for s in spans)

@@ -8,7 +8,7 @@ from spacy.tokens import Span
 
 from kg.extract.admission import ModelAdmission
 from kg.extract.resolve import choose
-from kg.extract.siblings import list_siblings
+from kg.extract.siblings import data_lists, list_siblings
 from kg.extract.tokens import token_table
 
 
@@ -88,3 +88,60 @@ def test_a_sibling_named_as_a_benchmark_is_one(blank: Any) -> None:
         ("FooSet", "DATASET"),
         ("QuxBench", "BENCHMARK"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a comma that closes the phrase a preposition opened the sentence with
+        "On GraftNet , PullNet and EmbedKGQA win",
+        # a comma alone before the name, and no join after it: the list ended before it
+        "on Yelp2018 and Gowalla , PullNet wins",
+    ],
+)
+def test_a_comma_that_ends_a_phrase_joins_no_list(blank: Any, text: str) -> None:
+    doc = blank.make_doc(text)
+    pull = [t.text for t in doc].index("PullNet")
+    known = (pull - 2, pull - 1, "DATASET")
+    assert siblings(blank, text, known, [(pull, pull + 1, "METHOD")]) == []
+
+
+def data_listed(
+    blank: Any, text: str, spans: list[tuple[int, int, str, str]], listed: set[tuple[int, int]]
+) -> list[tuple[str, str, str]]:
+    """`data_lists` over chosen spans given as (start, end, label, span id)."""
+    doc = blank.make_doc(text)
+    chosen = [Span(doc, s, e, label=label, span_id=source) for s, e, label, source in spans]
+    return [(m.text, m.label_, m.id_) for m in data_lists(doc, token_table(doc), chosen, listed)]
+
+
+def test_unknown_names_listed_with_data_are_data(blank: Any) -> None:
+    text = "on two benchmarks , FOOR and BazNet-VID and CoreSet here"
+    spans = [
+        (4, 5, "BENCHMARK", "kg_cues"),
+        (6, 9, "METHOD", "kg_model"),
+        (10, 11, "METHOD", "kg_coined"),
+    ]
+    assert data_listed(blank, text, spans, set()) == [
+        ("FOOR", "BENCHMARK", "kg_cues"),
+        ("BazNet-VID", "BENCHMARK", "kg_model"),
+        ("CoreSet", "BENCHMARK", "kg_coined"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spans", "listed"),
+    [
+        # a name the gazetteer lists as a METHOD keeps its kind
+        ([(2, 3, "DATASET", "kg_gazetteer"), (4, 5, "METHOD", "kg_model")], {(4, 5)}),
+        # a METHOD a rule gave (a naming cue) keeps its kind
+        ([(2, 3, "DATASET", "kg_gazetteer"), (4, 5, "METHOD", "kg_cues")], set()),
+        # a task in the list says nothing of the names beside it
+        ([(2, 3, "TASK", "kg_gazetteer"), (4, 5, "METHOD", "kg_model")], set()),
+    ],
+)
+def test_listed_or_ruled_methods_keep_their_kind(
+    blank: Any, spans: list[tuple[int, int, str, str]], listed: set[tuple[int, int]]
+) -> None:
+    found = data_listed(blank, "we use CIFAR-10 and FooNet here", spans, listed)
+    assert found[1][1] == "METHOD"

@@ -3,8 +3,8 @@
 "datasets like LogiQA and ReClor", "a test set, SPMSD", "the CUB and NABirds datasets",
 "two real-world datasets, Amazon and Taobao", "the Massive Text Embedding Benchmark",
 "trained on JFT", "scores 7.54 on MT Bench", "a novel metric GroundingScore", "in terms of
-HR and NDCG": each names one or more datasets, benchmarks or metrics that no list needs to
-know.
+HR and NDCG", "two benchmarks, i.e., ReClor and LogiQA": each names one or more datasets,
+benchmarks or metrics that no list needs to know.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from kg.extract.shapes import GLUE, label_from_context, name_run, strongly_named
-from kg.extract.tokens import TokenTable, title_start, token_table, word_start
+from kg.extract.tokens import TokenTable, opening_comma, title_start, token_table, word_start
 
 # Words after which an unknown name is data: "trained on JFT", "results on AR-LSAT".
 _ON_DATA = frozenset(
@@ -53,9 +53,11 @@ _DATA_HEADS = frozenset(
         "leaderboards",
         "testbed",
         "testbeds",
+        "database",
+        "databases",
     ]
 )
-_AMOUNT = re.compile(r"^[\d.,]+[%KMBkmbx]?$")  # `24`, `1B`, `10%`: amounts, not names
+_AMOUNT = re.compile(r"^[+-]?[\d.,]+[%KMBkmbx×]?$")  # `24`, `1B`, `10%`: amounts, not names
 _EXAMPLES = frozenset({"like", "including", "e.g.", "e.g.,", "namely", "such"})
 
 
@@ -71,6 +73,9 @@ def _data_label(t: TokenTable, i: int) -> str | None:
         return "METRIC"
     if t.lowers[i] not in _DATA_HEADS:
         return None
+    if t.lowers[i].startswith("database"):
+        # A data word here only: a naming cue reads no kind from "a system that builds a database".
+        return "DATASET"
     label = label_from_context(t.span_text(max(0, i - 1), i + 1))
     return label if label != "METHOD" else None
 
@@ -253,6 +258,56 @@ def _score(t: TokenTable, i: int) -> bool:
     return _SCORE.match(t.texts[i]) is not None
 
 
+# Words that open the list of examples after a data word: "benchmarks, i.e., ReClor and LogiQA".
+_LIST_OPENERS = frozenset({"i.e.", "e.g.", "including", "namely", "like", "specifically", "viz."})
+
+
+def _examples_after(t: TokenTable, j: int) -> int | None:
+    """The token after the words at `j` that open a list of examples (and a comma after
+    them), or None when none open there."""
+    if j < len(t) and t.lowers[j] in _LIST_OPENERS:
+        j += 1
+    elif j + 1 < len(t) and t.lowers[j] == "such" and t.lowers[j + 1] == "as":
+        j += 2
+    else:
+        return None
+    return j + 1 if j < len(t) and t.texts[j] == "," else j
+
+
+def _counted(t: TokenTable, i: int, reach: int = 4) -> bool:
+    """Whether the plural data word at `i` has a count or quantity word before it, over up to
+    `reach` lower-case words ("two challenging video-based benchmarks", "the 3 datasets")."""
+    if not t.lowers[i].endswith("s"):
+        return False
+    end = i
+    for _ in range(reach):
+        if end == 0 or t.punct[end - 1] and t.texts[end - 1] != "-":
+            return False
+        start = word_start(t, end)
+        word = t.span_text(start, end).lower()
+        if word in _QUANTITIES or word.isdigit():
+            return True
+        if not word.islower() or word in _NOT_NAMES:
+            return False
+        end = start
+    return False
+
+
+def _apposed(t: TokenTable, comma: int, runs: list[Span]) -> list[Span]:
+    """`runs`, the names after the comma at `comma`; where that comma closes the phrase a
+    preposition opened the sentence with, only those up to the last one a comma closes: in
+    "On the Cityscapes test set, FooSeg achieves …" FooSeg is the subject, in "On two
+    datasets, Amazon and Taobao, FooNet wins" the names before FooNet are in apposition."""
+    if not runs or t.texts[comma] != "," or not opening_comma(t, comma):
+        return runs
+    closed = [
+        k
+        for k, run in enumerate(runs)
+        if run.end >= len(t) or t.texts[run.end] in (",", ";", ")", ".")
+    ]
+    return runs[: closed[-1] + 1] if closed else []
+
+
 def data_names(doc: Doc) -> list[Span]:
     """Unknown names that the words around them mark as data.
 
@@ -279,22 +334,21 @@ def data_names(doc: Doc) -> list[Span]:
                 # "in terms of HR, NDCG, MRR, and Recall": coined names there are measures.
                 found += _runs_after(doc, t, i + 2, "METRIC")
             continue
-        counted = (
-            t.lowers[i].endswith("s")
-            and i > 0
-            and (
-                t.span_text(word_start(t, i), i).lower() in _QUANTITIES or t.lowers[i - 1].isdigit()
-            )
-        )
+        counted = _counted(t, i)
+        lead = _examples_after(t, i + 2) if t.texts[i + 1] in (",", ":", "(") else None
         if after in _EXAMPLES:
             skip = 2 if after == "such" and i + 2 < len(t) else 1
             found += _runs_after(doc, t, i + 1 + skip, label)
+        elif lead is not None:
+            # "two benchmarks, i.e., ReClor and LogiQA", "datasets (e.g., X, Y)": a list follows.
+            found += _runs_after(doc, t, lead, label, strong=not counted)
         elif counted and t.texts[i + 1] in (",", ":"):
             # "two real-world datasets, Amazon and Taobao": the list the count announces.
-            found += _runs_after(doc, t, i + 2, label, strong=False)
+            found += _apposed(t, i + 1, _runs_after(doc, t, i + 2, label, strong=False))
         elif t.texts[i + 1] in (",", ":", "(") and t.texts[i][0].islower():
             # A bracket or a colon opens a list; after a comma comes one name in apposition.
-            found += _runs_after(doc, t, i + 2, label, limit=1 if after == "," else 6)
+            runs = _runs_after(doc, t, i + 2, label, limit=1 if after == "," else 6)
+            found += _apposed(t, i + 1, runs)
         elif (
             t.lowers[i] in ("dataset", "corpus", "benchmark") and i > 0 and t.lowers[i - 1] == "the"
         ):

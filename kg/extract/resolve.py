@@ -64,7 +64,7 @@ from kg.extract.coined import coined_words
 from kg.extract.names import GENERIC_PHRASES
 from kg.extract.pairs import coined_pairs, pair_labels
 from kg.extract.shapes import strongly_named
-from kg.extract.siblings import list_siblings
+from kg.extract.siblings import data_lists, list_siblings
 from kg.extract.task_cues import task_list_items
 from kg.extract.task_words import VAGUE
 from kg.extract.tokens import TokenTable, title_break, token_table
@@ -252,6 +252,7 @@ def choose(
         if not any(i in taken for i in range(span.start, span.end)):
             taken.update(range(span.start, span.end))
             chosen.append(span)
+    chosen = data_lists(doc, table, chosen, listed_methods)
     chosen = [_benchmark_named(doc, s, listed_methods) for s in chosen]
     chosen = one_kind(doc, chosen, groups["kg_gazetteer"])
     chosen.extend(_propagate(doc, text, chosen, taken))

@@ -113,3 +113,14 @@ def capitalised_anyway(t: TokenTable, i: int, body: int) -> bool:
     first is capitalised: in the title (before token `body`) or first in its sentence."""
     word = t.texts[i]
     return word.isalpha() and word.istitle() and (i < body or t.sentence(i)[0] == i)
+
+
+# Prepositions that open a sentence with a phrase a comma closes: "On ImageNet, FooNet …".
+_OPENER_LIST = "on in across over for under with at from by using among through compared beyond"
+_OPENERS = frozenset(_OPENER_LIST.split())
+
+
+def opening_comma(t: TokenTable, comma: int) -> bool:
+    """Whether the comma at `comma` is the first of a sentence opened by a preposition."""
+    start = t.sentence(comma)[0]
+    return t.lowers[start] in _OPENERS and "," not in t.texts[start:comma]
