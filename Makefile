@@ -51,6 +51,7 @@ test-neo4j: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench fuzz
+	$(BIN)/ruff format --check kg tests bench fuzz
 	$(BIN)/mypy kg bench tests
 
 # Rebuild the shipped gazetteer from ../shared/data/gazetteer (names only; see kg/data/NOTICE.md).
