@@ -58,7 +58,6 @@ _DATA_HEADS = frozenset(
     ]
 )
 _AMOUNT = re.compile(r"^[+-]?[\d.,]+[%KMBkmbx×]?$")  # `24`, `1B`, `10%`: amounts, not names
-_EXAMPLES = frozenset({"like", "including", "e.g.", "e.g.,", "namely", "such"})
 
 
 # Words that make the names beside them metrics: "a novel metric GroundingScore", "the CHES score".
@@ -258,8 +257,11 @@ def _score(t: TokenTable, i: int) -> bool:
     return _SCORE.match(t.texts[i]) is not None
 
 
-# Words that open the list of examples after a data word: "benchmarks, i.e., ReClor and LogiQA".
-_LIST_OPENERS = frozenset({"i.e.", "e.g.", "including", "namely", "like", "specifically", "viz."})
+# Words that open the list of examples after a data word: "datasets like LogiQA and ReClor",
+# "benchmarks, i.e., ReClor and LogiQA" (and "such as").
+_LIST_OPENERS = frozenset(
+    {"i.e.", "e.g.", "e.g.,", "including", "namely", "like", "specifically", "viz."}
+)
 
 
 def _examples_after(t: TokenTable, j: int) -> int | None:
@@ -336,9 +338,8 @@ def data_names(doc: Doc) -> list[Span]:
             continue
         counted = _counted(t, i)
         lead = _examples_after(t, i + 2) if t.texts[i + 1] in (",", ":", "(") else None
-        if after in _EXAMPLES:
-            skip = 2 if after == "such" and i + 2 < len(t) else 1
-            found += _runs_after(doc, t, i + 1 + skip, label)
+        if (examples := _examples_after(t, i + 1)) is not None:
+            found += _runs_after(doc, t, examples, label)
         elif lead is not None:
             # "two benchmarks, i.e., ReClor and LogiQA", "datasets (e.g., X, Y)": a list follows.
             found += _runs_after(doc, t, lead, label, strong=not counted)
