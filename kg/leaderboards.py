@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.evaluate import Score
+from kg.evaluate import Score, predict
 from kg.text import normalise_entity
 
 # The corpora this module scores, by name: the file under ../shared/data.
@@ -109,8 +109,6 @@ def listed_recall(
 
 def evaluate_listed(name: str, shared_data: Path, model: str | None = None) -> dict[str, Any]:
     """Run the extractor on corpus `name` and report its recall of the written listed names."""
-    from kg.evaluate import predict
-
     papers = list(read_listed(shared_data / FILES[name]))
     records = [{"id": p.id, "title": p.title, "abstract": p.abstract} for p in papers]
     rows = listed_recall(papers, predict(records, model))
