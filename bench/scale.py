@@ -61,13 +61,19 @@ def machine() -> dict[str, Any]:
     }
 
 
-def write_extra(size: int, cache: Path, count: int) -> Path:
-    """`count` papers beyond the corpus of `size` (ids continue), for the update stage."""
+UPDATE_MORE = 100
+
+
+def write_extra(size: int, cache: Path, count: int, skip: int = 0) -> Path:
+    """`count` papers beyond the corpus of `size` and `skip` more (ids continue), for the
+    update stages."""
     from kg.ingest import read_papers
 
-    path = cache / f"extra-{size}-{count}.jsonl"
+    path = cache / (
+        f"extra-{size}-{count}.jsonl" if not skip else f"extra-{size}+{skip}-{count}.jsonl"
+    )
     if not path.exists():
-        papers = list(remix(list(read_papers(source_files())), size + count))[size:]
+        papers = list(remix(list(read_papers(source_files())), size + skip + count))[size + skip :]
         lines = [
             json.dumps({"id": p.id, "title": p.title, "abstract": p.abstract}) + "\n"
             for p in papers
@@ -119,8 +125,13 @@ def run_size(size: int, cache: Path, dask: bool, extract_runs: bool) -> dict[str
         r["tokenizer"] = faster(r["tokenizer"], run_stage("tokenizer", work))
     for name in ("graph", "rdf", "neo4j_csv", "cypher", "related"):
         r[name] = run_stage(name, work, "--papers", str(papers))
-    extra = write_extra(size, cache, max(10, size // 100))
+    share = max(10, size // 100)
+    extra = write_extra(size, cache, share)
     r["update"] = run_stage("update", work, "--extra", str(extra), "--workers", "2")
+    # Then 100 more papers onto each size: an update's time should follow the new papers,
+    # not the size of the graph it patches.
+    more = write_extra(size, cache, UPDATE_MORE, skip=share)
+    r["update_100"] = run_stage("update", work, "--extra", str(more), "--workers", "2")
     r["summary"] = summary(r)
     return r
 
@@ -194,6 +205,9 @@ def summary(r: dict[str, Any]) -> dict[str, Any]:
         s["update_seconds"] = round(r["update"]["seconds"], 1)
         s["update_extracted"] = r["update"]["extracted"]
         s["update_changed"] = r["update"].get("changed")  # None: made again, not patched
+    if "seconds" in r.get("update_100", {}):
+        s["update_100_seconds"] = round(r["update_100"]["seconds"], 1)
+        s["update_100_changed"] = r["update_100"].get("changed")
     return s
 
 

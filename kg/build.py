@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 import networkx as nx
 
-from kg.export.core import atomic_path, export_graph, exports_to_update
+from kg.export.core import atomic_path, chosen_exporters, export_graph, exports_to_update
 from kg.export.jsonl import write_records
 from kg.extract.parallel import extract_stream
 from kg.graph import GraphSummary, build_graph, summarise
@@ -107,10 +107,21 @@ def build(
     (kg.incremental): the outputs are patched where they can be, every export already
     in `out_dir` too, whether `exporters` names it or not.
     """
-    from kg.incremental import INDEX_FILE, GraphIndex, add_papers, patch_build, save_index
+    from kg.export.journal import recover
+    from kg.incremental import (
+        INDEX_FILE,
+        GraphIndex,
+        add_papers,
+        index_token,
+        patch_build,
+        record_exports,
+        save_index,
+    )
 
     started = time.perf_counter()
     out = Path(out_dir)
+    if out.is_dir():  # settle an update that did not finish, before reading or replacing
+        recover(out, lambda: index_token(out / INDEX_FILE))
     if not update:
         out.mkdir(parents=True, exist_ok=True)
     read = read if read is not None else ReadReport()
@@ -166,6 +177,7 @@ def build(
         del extractions
         steps["graph"] = time.perf_counter() - started - sum(steps.values())
         written = export_graph(graph, out, exporters, stage)
+        record_exports(index, chosen_exporters(exporters))
         save_index(index, stage.enter_context(atomic_path(out / INDEX_FILE)))
     steps["exports"] = time.perf_counter() - started - sum(steps.values())
     return BuildReport(

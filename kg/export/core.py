@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 
+from kg.export.splice import Layout
 from kg.export.swap import clear_leftovers, put_in_place, remove, temporary
 from kg.registry import exporters, load_builtins
 
@@ -37,9 +38,20 @@ PatchFn = Callable[[GraphPatch, Path, Path], None]
 
 
 @dataclass(frozen=True)
+class Sorted:
+    """How a file written in sorted units is patched in place (kg.export.splice): its
+    layout, the key ranges a `GraphPatch` takes out, and the blocks of a graph in key order."""
+
+    layout: Layout
+    drops: Callable[[GraphPatch], list[tuple[bytes, bytes]]]
+    blocks: Callable[[nx.MultiDiGraph], Iterable[str]]
+
+
+@dataclass(frozen=True)
 class Exporter:
     """A registered exporter: its name, the file (or folder) it writes in the graph folder, and the function.
 
+    An update patches the output in place if the exporter is `sorted`; otherwise
     `patch(change, old, new)`, if the exporter has one, writes to `new` the output `old`
     with a `GraphPatch` applied: the output a full export of the changed graph gives.
     """
@@ -48,15 +60,16 @@ class Exporter:
     filename: str
     write: ExportFn
     patch: PatchFn | None = None
+    sorted: Sorted | None = None
 
 
 def register_exporter(
-    name: str, filename: str, patch: PatchFn | None = None
+    name: str, filename: str, patch: PatchFn | None = None, sorted: Sorted | None = None
 ) -> Callable[[ExportFn], ExportFn]:
     """Register `write(graph, path)` as exporter `name`, writing `filename` in a graph folder."""
 
     def wrap(fn: ExportFn) -> ExportFn:
-        exporters.register(name, func=Exporter(name, filename, fn, patch))
+        exporters.register(name, func=Exporter(name, filename, fn, patch, sorted))
         return fn
 
     return wrap

@@ -1,7 +1,7 @@
 """GraphML for Gephi and yEd: lists and evidence flattened to strings GraphML can hold.
 
 Written by hand rather than by networkx so that the file is the same for the same graph
-and can be patched (kg.export.splice): every attribute key is declared whatever the graph
+and can be patched in place (kg.export.splice): every attribute key is declared whatever the graph
 holds, each node and edge is one line, nodes come first sorted by id, then edges sorted
 by (source, target, relation). Newlines inside values are character references.
 """
@@ -15,9 +15,9 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export.core import GraphPatch, register_exporter
+from kg.export.core import GraphPatch, Sorted, register_exporter
 from kg.export.rdf_syntax import write_text
-from kg.export.splice import Buffer, Layout, just, line_unit, prefixed, splice
+from kg.export.splice import Buffer, Layout, just, line_unit, prefixed, xml_lines
 
 # (element, attribute, GraphML type); the key ids are d0, d1, … in this order.
 KEYS = [
@@ -119,17 +119,18 @@ LAYOUT = Layout(
     unit=line_unit,
     key=lambda buf, u: _line_key(bytes(buf[u : buf.find(b"\n", u)])),
     block_key=_line_key,
+    dead=lambda buf, u: buf[u + 4 : u + 8] == b"<!--",
+    blank=xml_lines,
 )
 
 
-def patch_graphml(change: GraphPatch, old: Path, new: Path) -> None:
-    """`old` GraphML with `change` applied: the bytes `write_graphml` gives for the changed graph."""
+def _drops(change: GraphPatch) -> list[tuple[bytes, bytes]]:
+    """The changed nodes, and every edge of a changed paper."""
     drops = [just(b"1" + f'<node id="{_text(node)}"'.encode()) for node, _ in change.nodes]
-    drops += [prefixed(f'2<edge source="{_text(p)}" '.encode()) for p in change.papers()]
-    splice(old, new, LAYOUT, drops, _lines(change.graph))
+    return drops + [prefixed(f'2<edge source="{_text(p)}" '.encode()) for p in change.papers()]
 
 
-@register_exporter("graphml", "graph.graphml", patch_graphml)
+@register_exporter("graphml", "graph.graphml", sorted=Sorted(LAYOUT, _drops, _lines))
 def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
     """The graph as GraphML, the same bytes for the same graph."""
     write_text(path, iter([HEADER, *_lines(graph), FOOTER]))

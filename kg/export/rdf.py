@@ -28,9 +28,9 @@ import networkx as nx
 if TYPE_CHECKING:
     from pyoxigraph import Triple
 
-from kg.export.core import GraphPatch, register_exporter
+from kg.export.core import GraphPatch, Sorted, register_exporter
 from kg.export.rdf_syntax import Pair, Part, Syntax, quoted, write_parts, writers
-from kg.export.splice import Buffer, Layout, just, line_unit, splice, up_to
+from kg.export.splice import Buffer, Layout, hash_lines, just, line_unit, up_to
 from kg.graph import KIND, gc_paused
 from kg.ids import link_id
 
@@ -419,6 +419,8 @@ NTRIPLES_LAYOUT = Layout(
     unit=line_unit,
     key=lambda buf, u: up_to(buf, u, b" "),
     block_key=lambda text: text[: text.index(" ")].encode(),
+    dead=lambda buf, u: buf[u] == 35,  # `#`
+    blank=hash_lines,
 )
 
 
@@ -437,27 +439,25 @@ TURTLE_LAYOUT = Layout(
     unit=_turtle_unit,
     key=lambda buf, u: up_to(buf, u + 1, b"\n"),
     block_key=lambda text: text[1 : text.index("\n", 1)].encode(),
+    dead=lambda buf, u: buf[u + 1] == 35,  # `#` after the blank line
+    blank=hash_lines,
 )
 
 
-def patch_ntriples(change: GraphPatch, old: Path, new: Path) -> None:
-    """`old` N-Triples with `change` applied: the bytes `write_ntriples` gives for the changed graph."""
-    splice(old, new, NTRIPLES_LAYOUT, _rdf_drops(change), ntriples_chunks(change.graph))
+def _turtle_blocks(graph: nx.MultiDiGraph) -> Iterator[str]:
+    return _blocks(graph, TURTLE)
 
 
-def patch_turtle(change: GraphPatch, old: Path, new: Path) -> None:
-    """`old` Turtle with `change` applied: the bytes `write_turtle` gives for the changed graph."""
-    splice(old, new, TURTLE_LAYOUT, _rdf_drops(change), _blocks(change.graph, TURTLE))
-
-
-@register_exporter("ntriples", "graph.nt", patch_ntriples)
+@register_exporter(
+    "ntriples", "graph.nt", sorted=Sorted(NTRIPLES_LAYOUT, _rdf_drops, ntriples_chunks)
+)
 @gc_paused
 def write_ntriples(graph: nx.MultiDiGraph, path: Path) -> None:
     """Sorted N-Triples: byte-identical for the same graph."""
     write_parts(path, _parts(graph, NTRIPLES, writers(_MOST_PARTS)))
 
 
-@register_exporter("turtle", "graph.ttl", patch_turtle)
+@register_exporter("turtle", "graph.ttl", sorted=Sorted(TURTLE_LAYOUT, _rdf_drops, _turtle_blocks))
 @gc_paused
 def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
     """Turtle with the project's prefixes, subjects in N-Triples order: the same for the same graph.

@@ -1,24 +1,28 @@
-"""Patching a sorted export in place of rewriting it: old blocks dropped, new ones put where they sort.
+"""Patching a sorted export where it lies: stale units blanked, new ones appended as a sorted run.
 
-An export written as a header, a body of units sorted by a key read from each unit's
-start, and a footer (N-Triples lines by subject, Turtle blocks by subject, GraphML
-lines by element) can be changed by a few subjects without being made again: each
-change is found by binary search over the old file (memory-mapped), and the bytes
-between changes are copied as they are. The cost is a search per change plus one copy
-of the file, at disk speed, instead of making every statement's text again.
+A full export is a header, a body of units sorted by a key read from each unit's start,
+and a footer (N-Triples lines by subject, Turtle blocks by subject, GraphML lines by
+element). An update does not copy the file. The units of the changed subjects are
+overwritten by a comment of the same length (`Layout.blank`), and the new blocks are
+written where the body ends, in key order, as one more sorted run; the footer moves
+behind it. Later updates look for a subject in every run, by a galloping search that
+steps over blanked units; a subject whose new text is its old text is left alone. The
+file then holds the statements of a full export in another order, and a full rebuild
+gives the sorted file again (kg.incremental rebuilds once the runs grow too long). The
+cost is a few searches per change and the new bytes, whatever the size of the file.
 """
 
 from __future__ import annotations
 
-import heapq
+import bisect
+import dataclasses
 import mmap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.export.rdf_syntax import append_file
-
 Buffer = mmap.mmap | bytes
+Run = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -27,13 +31,17 @@ class Layout:
 
     `body(buf)` gives where the sorted units start and end; `unit(buf, x, end)` the first
     unit start at or after `x` (`end` if none); `key(buf, u)` the sort key of the unit at
-    `u`; `block_key(text)` the key of a new block of text (which starts with its unit).
+    `u`; `block_key(text)` the key of a new block of text (which starts with its unit);
+    `dead(buf, u)` whether the unit at `u` has been blanked; `blank(raw)` a comment of the
+    same length as the units `raw`, line for line.
     """
 
     body: Callable[[Buffer], tuple[int, int]]
     unit: Callable[[Buffer, int, int], int]
     key: Callable[[Buffer, int], bytes]
     block_key: Callable[[str], bytes]
+    dead: Callable[[Buffer, int], bool]
+    blank: Callable[[bytes], bytes]
 
 
 def just(key: bytes) -> tuple[bytes, bytes]:
@@ -44,6 +52,19 @@ def just(key: bytes) -> tuple[bytes, bytes]:
 def prefixed(prefix: bytes) -> tuple[bytes, bytes]:
     """The key range of every key starting with `prefix`."""
     return prefix, prefix[:-1] + bytes([prefix[-1] + 1])
+
+
+def live(layout: Layout) -> Layout:
+    """`layout` whose `unit` steps over blanked units."""
+    unit, dead = layout.unit, layout.dead
+
+    def next_live(buf: Buffer, x: int, end: int) -> int:
+        u = unit(buf, x, end)
+        while u < end and dead(buf, u):
+            u = unit(buf, u + 1, end)
+        return u
+
+    return dataclasses.replace(layout, unit=next_live)
 
 
 def find(buf: Buffer, layout: Layout, start: int, end: int, key: bytes) -> int:
@@ -79,46 +100,108 @@ def _bisect(buf: Buffer, layout: Layout, start: int, end: int, key: bytes) -> in
     return layout.unit(buf, lo, end)
 
 
-def _changes(
-    drops: Iterable[tuple[bytes, bytes]], blocks: Iterable[str], layout: Layout
-) -> Iterator[tuple[bytes, int, bytes, str]]:
-    """Drops (kind 0) and insertions (kind 1) in key order, a drop before an insertion at the same key."""
-    ranges = ((low, 0, high, "") for low, high in sorted(drops))
-    inserts = ((layout.block_key(text), 1, b"", text) for text in blocks)
-    return heapq.merge(ranges, inserts, key=lambda change: change[:2])
+@dataclass(frozen=True)
+class Edit:
+    """Changes to one file, in place: each of `blanks` (start, end) made `blank` of itself,
+    then from byte `at` the bytes `text`, where the file ends; `runs` its sorted runs after."""
+
+    path: Path
+    blanks: list[Run]
+    at: int
+    text: bytes
+    runs: list[Run] = dataclasses.field(default_factory=list)
+    blank: Callable[[bytes], bytes] = bytes
 
 
-def splice(
-    old: Path,
-    new: Path,
+def plan(
+    path: Path,
     layout: Layout,
+    runs: list[Run],
     drops: Iterable[tuple[bytes, bytes]],
     blocks: Iterable[str],
-) -> None:
-    """Write to `new` the file `old` without the units whose keys fall in `drops`, plus `blocks`.
-
-    `blocks` must come in key order, as the exporter writes them. Unchanged stretches are
-    copied by the kernel (`os.copy_file_range`) where it can, not through this process.
-    """
-    with old.open("rb") as source, new.open("wb") as out:
-        size = old.stat().st_size
+) -> Edit:
+    """The edit that takes the units whose keys fall in `drops` out of the export at `path`
+    (sorted runs `runs`, or its body if none) and adds `blocks` (in key order, as the
+    exporter writes them)."""
+    step = live(layout)
+    new = [(layout.block_key(text), text.encode("utf-8")) for text in blocks]
+    keys = [key for key, _ in new]
+    with path.open("rb") as source:
+        size = path.stat().st_size
         buf: Buffer = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         try:
             start, end = layout.body(buf)
-            cur = 0
-            for low, kind, high, text in _changes(drops, blocks, layout):
-                # Units before `cur` are settled: the search starts at the first after it.
-                at = find(buf, layout, max(cur, start), end, low)
-                append_file(source, out, cur, at)
-                if kind == 0:
-                    cur = find(buf, layout, at, end, high)
+            runs = runs or [(start, end)]
+            cursors = [a for a, _ in runs]
+            blanks: list[Run] = []
+            kept = [True] * len(new)
+            for low, high in _merged(drops):
+                found = []
+                for r, (_, stop) in enumerate(runs):
+                    a = find(buf, step, cursors[r], stop, low)
+                    b = find(buf, step, a, stop, high)
+                    cursors[r] = b
+                    found += _live_units(buf, layout, a, b)
+                i, j = bisect.bisect_left(keys, low), bisect.bisect_left(keys, high)
+                if found and b"".join(buf[u:v] for u, v in found) == b"".join(
+                    text for _, text in new[i:j]
+                ):
+                    kept[i:j] = [False] * (j - i)  # the same text: nothing to do
                 else:
-                    out.write(text.encode("utf-8"))
-                    cur = at
-            append_file(source, out, cur, size)
+                    blanks += found
+            text = b"".join(t for (_, t), keep in zip(new, kept, strict=True) if keep)
+            tail = bytes(buf[end:])
         finally:
             if isinstance(buf, mmap.mmap):
                 buf.close()
+    added = [(end, end + len(text))] if text else []
+    return Edit(path, blanks, end, text + tail, runs + added, layout.blank)
+
+
+def _merged(drops: Iterable[tuple[bytes, bytes]]) -> Iterator[tuple[bytes, bytes]]:
+    """The key ranges `drops`, sorted, overlapping ones joined."""
+    low = high = b""
+    for a, b in sorted(drops):
+        if high and a <= high:
+            high = max(high, b)
+            continue
+        if high:
+            yield low, high
+        low, high = a, b
+    if high:
+        yield low, high
+
+
+def _live_units(buf: Buffer, layout: Layout, a: int, b: int) -> list[Run]:
+    """The (start, end) of each unit from `a` up to `b` that is not blanked."""
+    found = []
+    u = a
+    while u < b:
+        v = layout.unit(buf, u + 1, b)
+        if not layout.dead(buf, u):
+            found.append((u, v))
+        u = v
+    return found
+
+
+def hash_lines(raw: bytes) -> bytes:
+    """`raw` with each non-empty line made a `#` comment of the same length."""
+    return _each_line(raw, lambda line: b"#" + b" " * (len(line) - 1))
+
+
+def xml_lines(raw: bytes) -> bytes:
+    """`raw` with each non-empty line made an indented `<!-- -->` comment of the same length."""
+
+    def comment(line: bytes) -> bytes:
+        if len(line) < 11:
+            raise ValueError(f"a line too short to blank as an XML comment: {line!r}")
+        return b"    <!--" + b" " * (len(line) - 11) + b"-->"
+
+    return _each_line(raw, comment)
+
+
+def _each_line(raw: bytes, make: Callable[[bytes], bytes]) -> bytes:
+    return b"\n".join(make(line) if line else line for line in raw.split(b"\n"))
 
 
 def line_unit(buf: Buffer, x: int, end: int) -> int:
