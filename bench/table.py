@@ -53,6 +53,8 @@ ROWS: list[tuple[str, str | tuple[str, ...], str]] = [
     ("  peak RSS of the build process", "e2e_parent_peak_rss_mb", " MB"),
     ("`--update` with 1% new papers", "update_seconds", " s"),
     ("  stored papers resolved again (– : made again)", "update_changed", ""),
+    ("`--update` with 100 more papers after it", "update_100_seconds", " s"),
+    ("  stored papers resolved again (– : made again)", "update_100_changed", ""),
 ]
 
 
