@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from kg.export.rdf_syntax import pwrite_all
 from kg.export.splice import Edit
 
 JOURNAL = ".journal.json"
@@ -31,13 +32,6 @@ def _read(fd: int, start: int, length: int) -> bytes:
         parts.append(part)
         start, length = start + len(part), length - len(part)
     return b"".join(parts)
-
-
-def _write(fd: int, data: bytes, at: int) -> None:
-    view = memoryview(data)
-    while view:
-        done = os.pwrite(fd, view, at)
-        view, at = view[done:], at + done
 
 
 def _sync_folder(folder: Path) -> None:
@@ -76,8 +70,8 @@ def apply_edits(folder: Path, token: str, edits: list[Edit]) -> None:
         fd = os.open(edit.path, os.O_RDWR)
         try:
             for a, b in edit.blanks:
-                _write(fd, edit.blank(_read(fd, a, b - a)), a)
-            _write(fd, edit.text, edit.at)
+                pwrite_all(fd, edit.blank(_read(fd, a, b - a)), a)
+            pwrite_all(fd, edit.text, edit.at)
             os.ftruncate(fd, edit.at + len(edit.text))
             os.fsync(fd)
         finally:
@@ -94,7 +88,7 @@ def undo(folder: Path) -> None:
         fd = os.open(path, os.O_RDWR)
         try:
             for at, raw in entry["saved"]:
-                _write(fd, base64.b64decode(raw), at)
+                pwrite_all(fd, base64.b64decode(raw), at)
             os.ftruncate(fd, entry["size"])
             os.fsync(fd)
         finally:

@@ -224,7 +224,7 @@ def _write_at(path: Path, chunks: Iterator[str], start: int, stop: int | None, l
             if stop is not None and at + len(batch) > stop:
                 length.value = -1
                 return
-            _pwrite_all(fd, batch, at)
+            pwrite_all(fd, batch, at)
             at += len(batch)
     finally:
         os.close(fd)
@@ -246,7 +246,8 @@ def _batched(chunks: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
         yield b"".join(batch)
 
 
-def _pwrite_all(fd: int, data: bytes, at: int) -> None:
+def pwrite_all(fd: int, data: bytes, at: int) -> None:
+    """Write all of `data` into the file open as `fd` from byte `at`."""
     view = memoryview(data)
     while view:
         done = os.pwrite(fd, view, at)
