@@ -208,8 +208,8 @@ def test_copies_fall_back_to_reading_and_writing(
         if not kernel:
             monkeypatch.setattr(rdf_syntax.os, "copy_file_range", refuse)
         with source.open("rb") as src, target.open("r+b") as out:
-            out.seek(4)
-            rdf_syntax.append_file(src, out, 10, 700)
+            rdf_syntax.copy_range(src.fileno(), out.fileno(), 10, 700, 4)
+            out.seek(4 + 690)
             out.write(b"!")
         assert target.read_bytes() == b"head" + source.read_bytes()[10:700] + b"!"
         fd = os.open(target, os.O_RDWR)  # within one file, ranges apart

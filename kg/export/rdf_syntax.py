@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from kg.graph import gc_paused
 
@@ -286,13 +286,3 @@ def copy_range(source: int, target: int, start: int, stop: int, at: int) -> None
         if done <= 0:
             raise OSError(f"could not copy bytes {start}:{stop} of a file")
         start, at = start + done, at + done
-
-
-def append_file(source: BinaryIO, out: BinaryIO, start: int = 0, stop: int | None = None) -> None:
-    """Copy bytes `start:stop` (to the end by default) of `source` to `out` at its position,
-    and move that past them (see `copy_range`)."""
-    out.flush()
-    stop = os.fstat(source.fileno()).st_size if stop is None else stop
-    at = out.tell()
-    copy_range(source.fileno(), out.fileno(), start, stop, at)
-    out.seek(at + max(0, stop - start))
